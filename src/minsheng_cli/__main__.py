@@ -1,0 +1,3 @@
+from minsheng_cli.cli import main
+
+main()

@@ -1,0 +1,63 @@
+"""The notice's front matter: 文号, issuer, title, year, addressees, declared totals."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from minsheng_cli.numerals import NUMERAL, to_int
+
+_DOC_NUMBER = re.compile(r"\S*?[〔\[［【（(]\s*(\d{4})\s*[〕\]］】）)]\s*\d+\s*号")
+_TITLE = re.compile(r"^关于.+的(?:通知|意见|方案|决定|通报|函)$")
+_YEAR = re.compile(r"(\d{4})\s*年")
+_TOTALS = re.compile(rf"(?P<categories>{NUMERAL})\s*个方面\s*(?P<tasks>{NUMERAL})\s*项")
+_ATTACHMENT = re.compile(r"^附\s*件\s*\d*\s*[：:]\s*(.+)$")
+_ADDRESSEE_SPLIT = re.compile(r"[，、,；;]")
+
+
+@dataclass
+class FrontMatter:
+    document_number: str | None = None
+    issuer: str | None = None
+    title: str | None = None
+    year: int | None = None
+    addressees: list[str] = field(default_factory=list)
+    attachment_title: str | None = None
+    declared_categories: int | None = None
+    declared_tasks: int | None = None
+    totals_line: int | None = None
+
+
+def parse_front_matter(lines: list[str]) -> FrontMatter:
+    """Read what precedes the table. Every field is optional: a missing one stays None."""
+    meta = FrontMatter()
+    stripped = [text.strip() for text in lines]
+    title_index: int | None = None
+    for index, text in enumerate(stripped):
+        if not text:
+            continue
+        if meta.document_number is None and (match := _DOC_NUMBER.search(text)):
+            meta.document_number = _squeeze(match.group(0))
+            meta.year = int(match.group(1))
+        elif meta.title is None and _TITLE.match(text):
+            meta.title = text
+            title_index = index
+        elif title_index is not None and not meta.addressees and text.endswith(("：", ":")):
+            meta.addressees = [a for a in _ADDRESSEE_SPLIT.split(text[:-1]) if a]
+        if meta.declared_tasks is None and (match := _TOTALS.search(text)):
+            meta.declared_categories = to_int(match.group("categories"))
+            meta.declared_tasks = to_int(match.group("tasks"))
+            meta.totals_line = index + 1
+        if meta.attachment_title is None and (match := _ATTACHMENT.match(text)):
+            meta.attachment_title = match.group(1).strip()
+    if title_index is not None:
+        before = [text for text in stripped[:title_index] if text]
+        if before and not _DOC_NUMBER.search(before[-1]):
+            meta.issuer = before[-1]
+        if meta.year is None and (match := _YEAR.search(meta.title or "")):
+            meta.year = int(match.group(1))
+    return meta
+
+
+def _squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text)

@@ -1,0 +1,113 @@
+"""Validated records: the contract every command and exporter shares."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, computed_field
+
+
+class DeadlineKind(StrEnum):
+    DATE = "date"
+    MONTH = "month"
+    QUARTER = "quarter"
+    HALF_YEAR = "half_year"
+    YEAR = "year"
+    ONGOING = "ongoing"
+    UNKNOWN = "unknown"
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+class Deadline(BaseModel):
+    """完成时限: the source text plus what it means."""
+
+    model_config = ConfigDict(frozen=True)
+
+    text: str = Field(description="原文（跨行已合并），如“一季度末”")
+    date: dt.date | None = Field(description="换算后的截止日（含当日）；无法确定时为 null")
+    kind: DeadlineKind = Field(description="时限类型")
+    note: str | None = Field(default=None, description="括号内的说明，如“三年工程”")
+
+
+class LineSpan(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    start: int = Field(ge=1, description="起始行号（从 1 开始）")
+    end: int = Field(ge=1, description="结束行号（含）")
+
+
+class Task(BaseModel):
+    """事项: one row of the allocation table."""
+
+    model_config = ConfigDict(frozen=True)
+
+    number: int = Field(description="序号")
+    category: str | None = Field(description="类别（不含“（N项）”）；原文未标注时为 null")
+    content: str = Field(min_length=1, description="工作内容")
+    deadline: Deadline = Field(description="完成时限")
+    units: list[str] = Field(description="责任单位（规范名称，牵头单位在前）")
+    units_as_written: list[str] = Field(description="责任单位原文写法")
+    lines: LineSpan = Field(description="该事项在通知中的行号范围")
+
+    @computed_field(description="牵头单位")  # type: ignore[prop-decorator]
+    @property
+    def lead_unit(self) -> str | None:
+        return self.units[0] if self.units else None
+
+    @computed_field(description="配合单位")  # type: ignore[prop-decorator]
+    @property
+    def supporting_units(self) -> list[str]:
+        return self.units[1:]
+
+
+class Problem(BaseModel):
+    """Something wrong in the notice. Warnings leave usable tasks; errors do not."""
+
+    model_config = ConfigDict(frozen=True)
+
+    severity: Severity
+    code: str = Field(description="问题代码，如 missing-category")
+    message: str = Field(description="中文说明")
+    line: int | None = Field(default=None, description="相关行号")
+    task: int | None = Field(default=None, description="相关事项序号")
+
+
+class NoticeMeta(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    document_number: str | None = Field(description="文号")
+    issuer: str | None = Field(description="发文机关")
+    title: str | None = Field(description="标题")
+    year: int | None = Field(description="年度（来自文号或标题，可由 --year 覆盖）")
+    addressees: list[str] = Field(description="主送机关")
+    attachment_title: str | None = Field(description="附件标题")
+    declared_categories: int | None = Field(description="正文声明的方面数")
+    declared_tasks: int | None = Field(description="正文声明的事项数")
+    source: str = Field(description="通知文件路径")
+    encoding: str = Field(description="识别出的文件编码")
+
+
+class Notice(BaseModel):
+    meta: NoticeMeta
+    tasks: list[Task]
+    problems: list[Problem]
+
+    _source_lines: list[str] = PrivateAttr(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.WARNING]
+
+    def source_excerpt(self, task: Task) -> list[tuple[int, str]]:
+        """The source lines a task came from, numbered from 1."""
+        lines = self._source_lines
+        return [(n, lines[n - 1]) for n in range(task.lines.start, task.lines.end + 1) if n <= len(lines)]

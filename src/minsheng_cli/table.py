@@ -1,0 +1,151 @@
+"""Text to rows: find the cells of the allocation table in a plain-text dump.
+
+The dump writes each table cell starting with a tab at the start of a line
+(optionally after spaces); a cell runs on over the following lines until the
+next cell starts. Cells are then grouped into rows: a cell holding only a
+number starts a row.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from minsheng_cli._data import load_table
+
+# Optional non-tab whitespace, then the tab that opens a cell.
+_CELL_START = re.compile(r"^[^\S\t\n]*\t")
+_ROW_NUMBER = re.compile(r"^(\d{1,5})[.、．]?$")
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass
+class Cell:
+    """One table cell: its text lines as written and the line numbers they span."""
+
+    line: int
+    lines: list[str] = field(default_factory=list)
+
+    @property
+    def end(self) -> int:
+        """The last line that holds text (trailing blank lines belong to no cell)."""
+        filled = [i for i, text in enumerate(self.lines) if text.strip()]
+        return self.line + (filled[-1] if filled else 0)
+
+    @property
+    def parts(self) -> list[str]:
+        """The non-blank lines, stripped of surrounding whitespace (U+00A0, U+3000 too)."""
+        return [text.strip() for text in self.lines if text.strip()]
+
+    @property
+    def compact(self) -> str:
+        """All text with every whitespace removed: for headers, labels and numbers."""
+        return _SPACE.sub("", "".join(self.lines))
+
+
+@dataclass
+class Row:
+    number: int
+    number_cell: Cell
+    cells: list[Cell]
+
+    @property
+    def line(self) -> int:
+        return self.number_cell.line
+
+    @property
+    def end(self) -> int:
+        return max([self.number_cell.end, *(c.end for c in self.cells)])
+
+
+@dataclass
+class Table:
+    """The allocation table: header columns in order, then its rows."""
+
+    start_line: int
+    header_line: int
+    columns: list[str]
+    caption: str | None
+    rows: list[Row]
+    stray_cells: list[Cell]
+    trailing_line: int | None
+
+
+@cache
+def _header_names() -> dict[str, str]:
+    """Map each accepted header spelling to its column key (data/columns.toml)."""
+    return {name: key for key, names in load_table("columns").items() for name in names}
+
+
+def find_cells(lines: list[str]) -> list[Cell]:
+    """Every cell in the text, in order. Lines before the first cell are not cells."""
+    cells: list[Cell] = []
+    for number, text in enumerate(lines, start=1):
+        match = _CELL_START.match(text)
+        if match is None:
+            if cells:
+                cells[-1].lines.append(text)
+            continue
+        # Further tabs on the same line open further cells on that line.
+        for piece in text[match.end() :].split("\t"):
+            cells.append(Cell(line=number, lines=[piece]))
+    return cells
+
+
+def find_table(lines: list[str]) -> Table | None:
+    """Locate the header and group the cells after it into rows; None if no header."""
+    cells = find_cells(lines)
+    names = _header_names()
+    start = next((i for i, cell in enumerate(cells) if cell.compact in names), None)
+    if start is None:
+        return None
+    stop = start
+    while stop < len(cells) and cells[stop].compact in names:
+        stop += 1
+    columns = [names[cell.compact] for cell in cells[start:stop]]
+    if "number" not in columns or "content" not in columns:
+        return None
+    caption_cells = [c for c in cells[:start] if c.parts]
+    rows: list[Row] = []
+    stray: list[Cell] = []
+    for cell in cells[stop:]:
+        match = _ROW_NUMBER.match(cell.compact)
+        if match is not None:
+            rows.append(Row(number=int(match.group(1)), number_cell=cell, cells=[]))
+        elif rows:
+            rows[-1].cells.append(cell)
+        else:
+            stray.append(cell)
+    trailing = _cut_trailing_text(rows[-1], len(columns)) if rows else None
+    first = cells[0].line if cells else 1
+    return Table(
+        start_line=first,
+        header_line=cells[start].line,
+        columns=columns,
+        caption="".join(caption_cells[-1].parts) if caption_cells else None,
+        rows=rows,
+        stray_cells=stray,
+        trailing_line=trailing,
+    )
+
+
+def _cut_trailing_text(row: Row, width: int) -> int | None:
+    """Split text that follows the table off the last cell of a complete last row.
+
+    Such text (a footer, a 抄送 line) is recognised by a blank line that comes
+    after the last cell's own text. Returns the line where that text starts.
+    """
+    if len(row.cells) < width - 1 or not row.cells:
+        return None
+    cell = row.cells[-1]
+    seen_text = False
+    for index, text in enumerate(cell.lines):
+        if text.strip():
+            seen_text = True
+            continue
+        rest = [i for i in range(index, len(cell.lines)) if cell.lines[i].strip()]
+        if seen_text and rest:
+            cell.lines = cell.lines[:index]
+            return cell.line + rest[0]
+    return None
