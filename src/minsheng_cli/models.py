@@ -88,6 +88,9 @@ class NoticeMeta(BaseModel):
     attachment_title: str | None = Field(description="附件标题")
     declared_categories: int | None = Field(description="正文声明的方面数")
     declared_tasks: int | None = Field(description="正文声明的事项数")
+    category_counts: dict[str, int | None] = Field(
+        default_factory=dict, description="表中各类别标签标明的事项数（“（N项）”），按出现顺序"
+    )
     source: str = Field(description="通知文件路径")
     encoding: str = Field(description="识别出的文件编码")
 

@@ -19,6 +19,7 @@ from minsheng_cli.models import (
     Task,
 )
 from minsheng_cli.numerals import NUMERAL, to_int
+from minsheng_cli.query import UNCATEGORISED_LABEL
 from minsheng_cli.source import SourceText
 from minsheng_cli.table import Cell, Row, Table, find_table
 from minsheng_cli.units import canonical_unit, split_units
@@ -68,6 +69,7 @@ def parse_notice(source: SourceText, year: int | None = None) -> Notice:
         attachment_title=front.attachment_title or table.caption,
         declared_categories=front.declared_categories,
         declared_tasks=front.declared_tasks,
+        category_counts={name: label.count for name, label in builder.labels.items()},
         source=source.path,
         encoding=source.encoding,
     )
@@ -93,6 +95,7 @@ class _Builder:
         self.problems: list[Problem] = []
         self.labels: dict[str, _Label] = {}
         self.uncategorised: list[Row] = []
+        self.missing_cells: dict[int, int] = {}  # task number → line lacking a category cell
 
     def build(self) -> list[Task]:
         table = self.table
@@ -112,14 +115,7 @@ class _Builder:
                 # The merged category cell is missing altogether: do not inherit across it.
                 cells.insert(columns.index("category") - 1, None)
                 category = None
-                self.problems.append(
-                    _warning(
-                        "missing-category-cell",
-                        f"第{row.number}项没有类别单元格，原文没有给出它所属的类别",
-                        row.line,
-                        row.number,
-                    )
-                )
+                self.missing_cells[row.number] = row.cells[0].line if row.cells else row.line
             if len(cells) < width:
                 self.problems.append(
                     _warning(
@@ -271,12 +267,19 @@ class _Builder:
         for run in runs:
             first, last = run[0], run[-1]
             span = f"第{first.number}项" if first is last else f"第{first.number}–{last.number}项"
+            line = self.missing_cells.get(first.number)
+            if line is not None:
+                why = f"第{first.number}项在第{line}行没有类别单元格"
+                if len(run) > 1:
+                    why += "，其后各项的类别单元格为空，无从继承"
+            else:
+                why = "这些事项的类别单元格为空，上方也没有可继承的类别"
             self.problems.append(
                 _warning(
                     "missing-category",
-                    f"{span}（共{len(run)}项，第{first.line}–{last.end}行）原文未标注类别，"
-                    "类别记为空，以“（未标注类别）”显示",
-                    first.line,
+                    f"{span}（共{len(run)}项，第{first.line}–{last.end}行）原文未标注类别：{why}。"
+                    f"类别记为空，显示为“{UNCATEGORISED_LABEL}”",
+                    line or first.line,
                     first.number,
                 )
             )

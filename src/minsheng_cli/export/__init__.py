@@ -1,0 +1,1 @@
+"""Exporters: the same tasks as xlsx, docx, csv, json or Markdown files."""

@@ -1,0 +1,162 @@
+"""Questions asked of a notice: filter tasks, resolve names, count things."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+
+from minsheng_cli.errors import QueryError
+from minsheng_cli.models import DeadlineKind, Notice, Task
+from minsheng_cli.units import canonical_unit
+
+UNCATEGORISED = "未标注"
+"""The `--category` value that selects tasks the notice gives no category."""
+
+UNCATEGORISED_LABEL = "（未标注类别）"
+"""How a missing category is shown in tables and documents."""
+
+
+@dataclass(frozen=True)
+class TaskFilter:
+    """Filters that combine with AND. `None` means "no restriction"."""
+
+    unit: str | None = None
+    lead: bool = False
+    category: str | None = None
+    month: int | None = None
+    quarter: int | None = None
+    before: dt.date | None = None
+    search: str | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        return self == TaskFilter()
+
+
+def select(notice: Notice, task_filter: TaskFilter) -> list[Task]:
+    """The tasks that pass every filter, in table order.
+
+    Raises QueryError when a unit or category is not in the notice.
+    """
+    unit = resolve_unit(notice, task_filter.unit) if task_filter.unit else None
+    category = resolve_category(notice, task_filter.category) if task_filter.category else None
+    words = task_filter.search.split() if task_filter.search else []
+    year = notice.meta.year
+    tasks: list[Task] = []
+    for task in notice.tasks:
+        if unit is not None and unit not in (task.units[:1] if task_filter.lead else task.units):
+            continue
+        if task_filter.category is not None and task.category != category:
+            continue
+        date = task.deadline.date
+        if task_filter.month is not None and not _in_months(date, year, [task_filter.month]):
+            continue
+        if task_filter.quarter is not None:
+            months = [3 * task_filter.quarter - 2, 3 * task_filter.quarter - 1, 3 * task_filter.quarter]
+            if not _in_months(date, year, months):
+                continue
+        if task_filter.before is not None and (date is None or date > task_filter.before):
+            continue
+        haystack = f"{task.content} {task.category or ''}".casefold()
+        if not all(word.casefold() in haystack for word in words):
+            continue
+        tasks.append(task)
+    return tasks
+
+
+def by_deadline(tasks: list[Task]) -> list[Task]:
+    """Tasks ordered by end date (undated last), then by number."""
+    return sorted(tasks, key=lambda t: (t.deadline.date or dt.date.max, t.number))
+
+
+def _in_months(date: dt.date | None, year: int | None, months: list[int]) -> bool:
+    return date is not None and (year is None or date.year == year) and date.month in months
+
+
+def all_units(notice: Notice) -> list[str]:
+    """Canonical unit names in order of first appearance."""
+    return list(dict.fromkeys(unit for task in notice.tasks for unit in task.units))
+
+
+def resolve_unit(notice: Notice, name: str) -> str:
+    """A canonical unit name for a canonical name or any alias; QueryError if unknown."""
+    known = all_units(notice)
+    canonical = canonical_unit(name)
+    if canonical in known:
+        return canonical
+    raise QueryError(f"通知中没有责任单位“{name}”", _suggest(name, known, "minsheng units"))
+
+
+def resolve_category(notice: Notice, name: str) -> str | None:
+    """The category to match: a canonical name, or None for 未标注."""
+    if name in (UNCATEGORISED, UNCATEGORISED_LABEL):
+        return None
+    known = [c for c in dict.fromkeys(t.category for t in notice.tasks) if c is not None]
+    if name in known:
+        return name
+    raise QueryError(
+        f"通知中没有类别“{name}”", _suggest(name, [*known, UNCATEGORISED], "minsheng categories")
+    )
+
+
+def _suggest(name: str, known: list[str], command: str) -> list[str]:
+    import difflib
+
+    close = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
+    hint = [f"您是不是要找：{'、'.join(close)}？"] if close else []
+    return [*hint, f"运行 {command} 查看全部名称。"]
+
+
+@dataclass(frozen=True)
+class UnitCount:
+    name: str
+    lead: int
+    supporting: int
+
+    @property
+    def total(self) -> int:
+        return self.lead + self.supporting
+
+
+@dataclass(frozen=True)
+class CategoryCount:
+    name: str | None
+    count: int
+    declared: int | None
+
+
+@dataclass(frozen=True)
+class MonthCount:
+    label: str
+    count: int
+
+
+def unit_counts(tasks: list[Task]) -> list[UnitCount]:
+    """Per unit: how many tasks it leads and supports, most tasks first."""
+    lead = Counter(task.units[0] for task in tasks if task.units)
+    support = Counter(unit for task in tasks for unit in task.units[1:])
+    names = dict.fromkeys(unit for task in tasks for unit in task.units)
+    counts = [UnitCount(name, lead[name], support[name]) for name in names]
+    return sorted(counts, key=lambda c: (-c.total, -c.lead))
+
+
+def category_counts(tasks: list[Task], declared: dict[str, int] | None = None) -> list[CategoryCount]:
+    """Per category in table order; tasks without one are counted under None, last."""
+    counts = Counter(task.category for task in tasks)
+    names = sorted(counts, key=lambda name: name is None)
+    declared = declared or {}
+    return [CategoryCount(n, counts[n], declared.get(n) if n else None) for n in names]
+
+
+def month_counts(tasks: list[Task]) -> list[MonthCount]:
+    """Per deadline month (YYYY-MM) in date order, then ongoing and unknown ones."""
+    months = Counter(t.deadline.date.strftime("%Y-%m") for t in tasks if t.deadline.date)
+    rows = [MonthCount(label, months[label]) for label in sorted(months)]
+    ongoing = sum(1 for t in tasks if t.deadline.kind is DeadlineKind.ONGOING)
+    unknown = sum(1 for t in tasks if t.deadline.date is None) - ongoing
+    if ongoing:
+        rows.append(MonthCount("常态化", ongoing))
+    if unknown:
+        rows.append(MonthCount("无法确定", unknown))
+    return rows
