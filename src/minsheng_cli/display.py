@@ -11,6 +11,7 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from minsheng_cli.export.document import KIND_LABELS
 from minsheng_cli.models import Notice, Problem, Severity, Task
 from minsheng_cli.query import UNCATEGORISED_LABEL, CategoryCount, MonthCount, UnitCount
 
@@ -75,7 +76,7 @@ def task_detail(notice: Notice, task: Task) -> RenderableType:
     fields.add_row("序号", str(task.number))
     fields.add_row("类别", task.category or UNCATEGORISED_LABEL)
     fields.add_row("工作内容", task.content)
-    fields.add_row("完成时限", f"{deadline.text}（截止 {when}，类型 {deadline.kind.value}{note}）")
+    fields.add_row("完成时限", f"{deadline.text}（截止 {when}，类型：{KIND_LABELS[deadline.kind]}{note}）")
     fields.add_row("牵头单位", task.lead_unit or "—")
     fields.add_row("配合单位", "、".join(task.supporting_units) or "—")
     written = "、".join(task.units_as_written)
