@@ -103,7 +103,7 @@ def resolve_category(notice: Notice, name: str) -> str | None:
 def _suggest(name: str, known: list[str], command: str) -> list[str]:
     import difflib
 
-    close = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
+    close = difflib.get_close_matches(name, known, n=3, cutoff=0.6)
     hint = [f"您是不是要找：{'、'.join(close)}？"] if close else []
     return [*hint, f"运行 {command} 查看全部名称。"]
 
