@@ -94,7 +94,11 @@ def test_categories_json_matches_declared_counts() -> None:
 
 
 ERRORS = [
-    (["list", "--unit", "市民证局"], 1, "错误：通知中没有责任单位“市民证局”\n您是不是要找：市民政局？\n"),
+    (
+        ["list", "--unit", "市民证局"],
+        1,
+        "错误：通知中没有责任单位“市民证局”\n您是不是要找：市民政局？\n",
+    ),
     (["list", "--category", "医疗"], 1, "错误：通知中没有类别“医疗”\n"),
     (["show", "99"], 1, "错误：通知中没有第99项（共80项）\n"),
     (["list", "--notice", "missing.txt"], 1, "错误：missing.txt：找不到该文件\n"),
@@ -135,11 +139,16 @@ def test_validate_exit_codes(notice: Path | None, args: list[str], code: int) ->
 
 
 def test_validate_json_lists_lines() -> None:
-    result = runner.invoke(app, ["validate", "--format", "json", "--notice", str(DATA / "warn_unknown_deadline.txt")])
+    result = runner.invoke(
+        app, ["validate", "--format", "json", "--notice", str(DATA / "warn_unknown_deadline.txt")]
+    )
     problems = json.loads(result.stdout)
-    assert {"severity": "warning", "code": "unknown-deadline", "line": 328, "task": 34}.items() <= next(
-        p for p in problems if p["code"] == "unknown-deadline"
-    ).items()
+    assert {
+        "severity": "warning",
+        "code": "unknown-deadline",
+        "line": 328,
+        "task": 34,
+    }.items() <= next(p for p in problems if p["code"] == "unknown-deadline").items()
 
 
 def test_help_is_chinese() -> None:

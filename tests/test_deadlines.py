@@ -55,7 +55,9 @@ CASES: list[tuple[str, dt.date | None, DeadlineKind, str | None]] = [
 
 
 @pytest.mark.parametrize(("text", "date", "kind", "note"), CASES)
-def test_parse_deadline(text: str, date: dt.date | None, kind: DeadlineKind, note: str | None) -> None:
+def test_parse_deadline(
+    text: str, date: dt.date | None, kind: DeadlineKind, note: str | None
+) -> None:
     deadline = parse_deadline(text, 2015)
     assert (deadline.date, deadline.kind, deadline.note) == (date, kind, note)
     assert "\n" not in deadline.text

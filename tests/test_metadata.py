@@ -12,7 +12,12 @@ def test_seed_metadata(notice: Notice) -> None:
     assert meta.issuer == "吉林市人民政府办公厅"
     assert meta.title == "关于做好2015年民生改善工作的通知"
     assert meta.year == 2015
-    assert meta.addressees == ["各县（市）区人民政府", "开发区管委会", "市政府各委办局", "各直属机构"]
+    assert meta.addressees == [
+        "各县（市）区人民政府",
+        "开发区管委会",
+        "市政府各委办局",
+        "各直属机构",
+    ]
     assert meta.attachment_title == "吉林市2015年改善民生事项及责任分工表"
     assert (meta.declared_categories, meta.declared_tasks) == (10, 80)
 

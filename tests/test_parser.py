@@ -38,8 +38,12 @@ CATEGORY_RANGES = [
 
 
 @pytest.mark.parametrize(("category", "first", "last"), CATEGORY_RANGES)
-def test_categories_cover_their_rows(notice: Notice, category: str | None, first: int, last: int) -> None:
-    assert [t.number for t in notice.tasks if t.category == category] == list(range(first, last + 1))
+def test_categories_cover_their_rows(
+    notice: Notice, category: str | None, first: int, last: int
+) -> None:
+    assert [t.number for t in notice.tasks if t.category == category] == list(
+        range(first, last + 1)
+    )
 
 
 def test_declared_category_counts(notice: Notice) -> None:
@@ -60,9 +64,17 @@ def test_declared_category_counts(notice: Notice) -> None:
 QUIRKS: list[tuple[int, str, object]] = [
     (8, "lines", {"start": 87, "end": 117}),
     (15, "units", ["市卫计委"]),
-    (17, "deadline", {"text": "全年（三年工程）", "date": "2015-12-31", "kind": "year", "note": "三年工程"}),
-    (29, "content", "对符合救助条件的当年新入学贫困大学生，给予一次性分类救助：低保家庭大学生一次性救助5000元，"
-     "其他困难家庭大学生一次性救助3000元。"),
+    (
+        17,
+        "deadline",
+        {"text": "全年（三年工程）", "date": "2015-12-31", "kind": "year", "note": "三年工程"},
+    ),
+    (
+        29,
+        "content",
+        "对符合救助条件的当年新入学贫困大学生，给予一次性分类救助：低保家庭大学生一次性救助5000元，"
+        "其他困难家庭大学生一次性救助3000元。",
+    ),
     (5, "deadline", {"text": "一季度末", "date": "2015-03-31", "kind": "quarter", "note": None}),
     (65, "deadline", {"text": "11月底前", "date": "2015-11-30", "kind": "month", "note": None}),
     (3, "units", ["市人社局", "各县（市）区", "开发区"]),
@@ -140,7 +152,9 @@ def test_header_without_rows(seed_text: str) -> None:
 
 
 _SEED_LINES = split_lines((DATA.parent.parent / "data" / "notice.txt").read_text(encoding="utf-8"))
-_PIECES = st.sampled_from(["\t", "\n", "\t1", "（5项）", "\xa0", "年底前", "市民政局、", "", "医\n疗", "\t\t"])
+_PIECES = st.sampled_from(
+    ["\t", "\n", "\t1", "（5项）", "\xa0", "年底前", "市民政局、", "", "医\n疗", "\t\t"]
+)
 
 
 @st.composite

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -48,10 +49,16 @@ def test_select(notice: Notice, task_filter: TaskFilter, numbers: list[int]) -> 
     ("task_filter", "message", "hint"),
     [
         (TaskFilter(unit="市民证局"), "通知中没有责任单位“市民证局”", "您是不是要找：市民政局？"),
-        (TaskFilter(category="医疗"), "通知中没有类别“医疗”", "运行 minsheng categories 查看全部名称。"),
+        (
+            TaskFilter(category="医疗"),
+            "通知中没有类别“医疗”",
+            "运行 minsheng categories 查看全部名称。",
+        ),
     ],
 )
-def test_unknown_names_suggest(notice: Notice, task_filter: TaskFilter, message: str, hint: str) -> None:
+def test_unknown_names_suggest(
+    notice: Notice, task_filter: TaskFilter, message: str, hint: str
+) -> None:
     with pytest.raises(QueryError) as caught:
         select(notice, task_filter)
     assert caught.value.message == message
@@ -70,7 +77,9 @@ def test_by_deadline_orders_dates(notice: Notice) -> None:
 def test_counts_add_up(notice: Notice) -> None:
     assert sum(c.count for c in category_counts(notice.tasks)) == 80
     assert sum(c.count for c in month_counts(notice.tasks)) == 80
-    assert sum(c.total for c in unit_counts(notice.tasks)) == sum(len(t.units) for t in notice.tasks)
+    assert sum(c.total for c in unit_counts(notice.tasks)) == sum(
+        len(t.units) for t in notice.tasks
+    )
     assert sum(c.lead for c in unit_counts(notice.tasks)) == 80
     assert len(unit_counts(notice.tasks)) == 45
 
@@ -93,5 +102,6 @@ def test_a_filter_returns_an_ordered_subset(notice: Notice, task_filter: TaskFil
     assert numbers == sorted(numbers)
     # Dropping any one condition can only widen the result.
     for field in ("unit", "category", "month", "quarter", "before", "search"):
-        wider = replace(task_filter, **{field: None, "lead": task_filter.lead and field != "unit"})
+        changes: dict[str, Any] = {field: None, "lead": task_filter.lead and field != "unit"}
+        wider = replace(task_filter, **changes)
         assert set(numbers) <= {t.number for t in select(notice, wider)}

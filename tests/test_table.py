@@ -4,7 +4,15 @@ import pytest
 
 from minsheng_cli.table import find_cells, find_table
 
-HEADER = ["\t序号", "\t类别", "\t工\xa0\xa0作\xa0\xa0内\xa0\xa0容", "\t完成", "时限", "\t责任单位", ""]
+HEADER = [
+    "\t序号",
+    "\t类别",
+    "\t工\xa0\xa0作\xa0\xa0内\xa0\xa0容",
+    "\t完成",
+    "时限",
+    "\t责任单位",
+    "",
+]
 
 
 def test_cells_start_at_a_tab_and_run_on() -> None:
@@ -20,7 +28,10 @@ def test_tabs_inside_a_line_open_more_cells() -> None:
     ("header", "columns"),
     [
         (HEADER, ["number", "category", "content", "deadline", "units"]),
-        (["\t序号", "\t工作任务", "\t责任单位", "\t完成时间"], ["number", "content", "units", "deadline"]),
+        (
+            ["\t序号", "\t工作任务", "\t责任单位", "\t完成时间"],
+            ["number", "content", "units", "deadline"],
+        ),
     ],
 )
 def test_columns_are_found_by_name(header: list[str], columns: list[str]) -> None:
@@ -34,7 +45,17 @@ def test_no_header_means_no_table() -> None:
 
 
 def test_text_after_the_table_is_cut_off() -> None:
-    lines = [*HEADER, "\t1", "\t", "\t内容", "\t11月", "\t市民政局", "开发区", "", "抄送：市委办公厅"]
+    lines = [
+        *HEADER,
+        "\t1",
+        "\t",
+        "\t内容",
+        "\t11月",
+        "\t市民政局",
+        "开发区",
+        "",
+        "抄送：市委办公厅",
+    ]
     table = find_table(lines)
     assert table is not None
     assert table.rows[-1].cells[-1].parts == ["市民政局", "开发区"]

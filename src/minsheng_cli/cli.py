@@ -71,9 +71,12 @@ NoticeOpt = Annotated[
     ),
 ]
 YearOpt = Annotated[
-    int | None, typer.Option("--year", help="换算时限所用的年度；默认取自文号或标题。", show_default=False)
+    int | None,
+    typer.Option("--year", help="换算时限所用的年度；默认取自文号或标题。", show_default=False),
 ]
-FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="输出格式：table、json 或 csv。")]
+FormatOpt = Annotated[
+    OutputFormat, typer.Option("--format", "-f", help="输出格式：table、json 或 csv。")
+]
 UnitOpt = Annotated[
     str | None, typer.Option("--unit", "-u", help="责任单位，规范名称或简称均可（如 民政局）。")
 ]
@@ -82,13 +85,16 @@ CategoryOpt = Annotated[
     str | None, typer.Option("--category", "-c", help="类别名称；“未标注”选出原文没有类别的事项。")
 ]
 MonthOpt = Annotated[
-    int | None, typer.Option("--month", "-m", help="截止日期在通知年度的该月（1–12）。", callback=_month)
+    int | None,
+    typer.Option("--month", "-m", help="截止日期在通知年度的该月（1–12）。", callback=_month),
 ]
 QuarterOpt = Annotated[
-    int | None, typer.Option("--quarter", "-q", help="截止日期在通知年度的该季度（1–4）。", callback=_quarter)
+    int | None,
+    typer.Option("--quarter", "-q", help="截止日期在通知年度的该季度（1–4）。", callback=_quarter),
 ]
 BeforeOpt = Annotated[
-    str | None, typer.Option("--before", help="截止日期不晚于该日（含），格式 YYYY-MM-DD。", metavar="DATE")
+    str | None,
+    typer.Option("--before", help="截止日期不晚于该日（含），格式 YYYY-MM-DD。", metavar="DATE"),
 ]
 SearchOpt = Annotated[
     str | None, typer.Option("--search", "-s", help="工作内容包含这些词（空格分隔，须全部包含）。")
@@ -124,7 +130,8 @@ def _load(notice: Path | None, year: int | None) -> Notice:
     loaded = load_notice(notice, year=year)
     if loaded.warnings:
         _notes.append(
-            f"提示：通知有 {len(loaded.warnings)} 个警告，运行 minsheng validate 查看（不影响以上结果）。"
+            f"提示：通知有 {len(loaded.warnings)} 个警告，"
+            "运行 minsheng validate 查看（不影响以上结果）。"
         )
     return loaded
 
@@ -249,9 +256,14 @@ def show(
 
     _emit(
         fmt,
-        table=lambda: _display().task_detail(loaded, tasks[0]) if len(tasks) == 1 else _many(loaded, tasks),
+        table=lambda: (
+            _display().task_detail(loaded, tasks[0]) if len(tasks) == 1 else _many(loaded, tasks)
+        ),
         records=lambda: [
-            {**serialize.task_record(t), "source": [{"line": n, "text": s} for n, s in loaded.source_excerpt(t)]}
+            {
+                **serialize.task_record(t),
+                "source": [{"line": n, "text": s} for n, s in loaded.source_excerpt(t)],
+            }
             for t in tasks
         ],
         rows=lambda: (serialize.TASK_HEADERS, [serialize.task_row(t) for t in tasks]),
@@ -265,7 +277,10 @@ def _many(notice: Notice, tasks: list[Task]) -> RenderableType:
     display = _display()
     parts: list[RenderableType] = []
     for task in tasks:
-        parts += [Rule(f"第{task.number}项（第{task.lines.start}行）"), display.task_detail(notice, task)]
+        parts += [
+            Rule(f"第{task.number}项（第{task.lines.start}行）"),
+            display.task_detail(notice, task),
+        ]
     return Group(*parts)
 
 
@@ -300,11 +315,21 @@ def stats(
         },
         rows=lambda: (
             ["维度", "名称", "事项数", "牵头", "配合"],
-            [["类别", c.name or query.UNCATEGORISED_LABEL, c.count, "", ""] for c in categories]
-            + [["截止月份", m.label, m.count, "", ""] for m in months]
-            + [["责任单位", u.name, u.total, u.lead, u.supporting] for u in units],
+            _stats_rows(categories, months, units),
         ),
     )
+
+
+def _stats_rows(
+    categories: list[query.CategoryCount],
+    months: list[query.MonthCount],
+    units: list[query.UnitCount],
+) -> list[list[str | int]]:
+    rows: list[list[str | int]] = []
+    rows += [["类别", c.name or query.UNCATEGORISED_LABEL, c.count, "", ""] for c in categories]
+    rows += [["截止月份", m.label, m.count, "", ""] for m in months]
+    rows += [["责任单位", u.name, u.total, u.lead, u.supporting] for u in units]
+    return rows
 
 
 def _declared(notice: Notice) -> dict[str, int]:
@@ -336,7 +361,10 @@ def units(
         fmt,
         table=lambda: _display().units_table(counts),
         records=lambda: [_unit_record(u) for u in counts],
-        rows=lambda: (["责任单位", "牵头", "配合", "合计"], [[u.name, u.lead, u.supporting, u.total] for u in counts]),
+        rows=lambda: (
+            ["责任单位", "牵头", "配合", "合计"],
+            [[u.name, u.lead, u.supporting, u.total] for u in counts],
+        ),
     )
 
 
@@ -360,7 +388,14 @@ def categories(
         records=lambda: [_category_record(c) for c in counts],
         rows=lambda: (
             ["类别", "标明项数", "实有项数"],
-            [[c.name or query.UNCATEGORISED_LABEL, c.declared if c.declared is not None else "", c.count] for c in counts],
+            [
+                [
+                    c.name or query.UNCATEGORISED_LABEL,
+                    c.declared if c.declared is not None else "",
+                    c.count,
+                ]
+                for c in counts
+            ],
         ),
     )
 
@@ -378,12 +413,12 @@ def info(
     例：minsheng info
     """
     loaded = _load(notice, year)
-    meta = loaded.meta.model_dump(mode="json")
+    facts = query.notice_facts(loaded)
     _emit(
         fmt,
-        table=lambda: _display().info_table(loaded),
-        records=lambda: meta,
-        rows=lambda: (["字段", "值"], [[k, "、".join(map(str, v)) if isinstance(v, list) else str(v)] for k, v in meta.items()]),
+        table=lambda: _display().facts_table(facts),
+        records=lambda: loaded.meta.model_dump(mode="json"),
+        rows=lambda: (["项目", "内容"], [[label, value] for label, value in facts]),
     )
 
 
@@ -405,7 +440,9 @@ def validate(
     try:
         problems = load_notice(notice, year=year).problems
     except NoticeError as exc:
-        problems = [Problem(severity=Severity.ERROR, code="unusable", message=exc.message, line=exc.line)]
+        problems = [
+            Problem(severity=Severity.ERROR, code="unusable", message=exc.message, line=exc.line)
+        ]
     _emit(
         fmt,
         table=lambda: _display().problems_table(problems, path),
@@ -432,14 +469,17 @@ def export(
         typer.Option(
             "--output",
             "-o",
-            help="输出文件；配合 --split-by 时为输出文件夹。默认按通知和筛选条件命名，写在当前目录。",
+            help="输出文件；配合 --split-by 时为输出文件夹。"
+            "默认按通知和筛选条件命名，写在当前目录。",
             show_default=False,
         ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="允许覆盖已存在的文件。")] = False,
     split_by: Annotated[
         SplitBy | None,
-        typer.Option("--split-by", help="按 unit（责任单位）或 category（类别）拆分，每个一份文件。"),
+        typer.Option(
+            "--split-by", help="按 unit（责任单位）或 category（类别）拆分，每个一份文件。"
+        ),
     ] = None,
     unit: UnitOpt = None,
     lead: LeadOpt = False,

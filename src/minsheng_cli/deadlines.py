@@ -58,29 +58,32 @@ def parse_deadline(text: str, year: int | None) -> Deadline:
             continue
         if rule.kind is DeadlineKind.ONGOING:
             return Deadline(text=joined, date=None, kind=rule.kind, note=note)
-        date = _end_date(rule, match.groupdict(), year)
-        if date is False:
-            break  # matched a shape but holds an impossible month, day or quarter
+        try:
+            date = _end_date(rule, match.groupdict(), year)
+        except ValueError:
+            break  # the shape matched, but the month, day or quarter is impossible
         return Deadline(text=joined, date=date, kind=rule.kind, note=note)
     return Deadline(text=joined, date=None, kind=DeadlineKind.UNKNOWN, note=note)
 
 
-def _end_date(rule: _Rule, groups: dict[str, str | None], year: int | None) -> dt.date | None | bool:
-    """The inclusive end date; None when no year is known; False when impossible."""
-    numbers = {k: to_int(v) for k, v in groups.items() if v is not None}
-    if any(v is None for v in numbers.values()):
-        return False
-    the_year = numbers.get("year") or year
+def _end_date(rule: _Rule, groups: dict[str, str | None], year: int | None) -> dt.date | None:
+    """The inclusive end date, or None when no year is known. ValueError if impossible."""
+    numbers: dict[str, int] = {}
+    for key, text in groups.items():
+        if text is not None:
+            value = to_int(text)
+            if value is None:
+                raise ValueError(text)
+            numbers[key] = value
     quarter = numbers.get("quarter")
     if quarter is not None and not 1 <= quarter <= 4:
-        return False
+        raise ValueError(quarter)
     month = numbers.get("month") or (quarter * 3 if quarter else None) or rule.month or 12
-    if not 1 <= month <= 12:
-        return False
+    the_year = numbers.get("year") or year
     if the_year is None:
+        if not 1 <= month <= 12:
+            raise ValueError(month)
         return None
-    last = calendar.monthrange(the_year, month)[1]
+    last = calendar.monthrange(the_year, month)[1] if 1 <= month <= 12 else 0
     day = numbers.get("day") or (rule.day if isinstance(rule.day, int) else last)
-    if day is None or not 1 <= day <= last:
-        return False
-    return dt.date(the_year, month, day)
+    return dt.date(the_year, month, day)  # raises ValueError for 13月 or 2月30日

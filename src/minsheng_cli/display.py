@@ -33,7 +33,9 @@ def console(*, stderr: bool = False) -> Console:
 def tasks_table(tasks: Sequence[Task], title: str | None = None) -> RenderableType:
     if not tasks:
         return Text("（没有符合条件的事项）")
-    table = Table(title=title, box=box.SIMPLE_HEAD, show_lines=False, expand=True, title_justify="left")
+    table = Table(
+        title=title, box=box.SIMPLE_HEAD, show_lines=False, expand=True, title_justify="left"
+    )
     table.add_column("序号", justify="right", no_wrap=True)
     table.add_column("类别", min_width=8, max_width=8, overflow="fold")
     table.add_column("工作内容", ratio=5, overflow="fold")
@@ -53,7 +55,9 @@ def tasks_table(tasks: Sequence[Task], title: str | None = None) -> RenderableTy
 
 def _deadline_text(task: Task) -> Text:
     text = Text(task.deadline.text)
-    text.append("\n" + (task.deadline.date.isoformat() if task.deadline.date else "无具体日期"), style="dim")
+    text.append(
+        "\n" + (task.deadline.date.isoformat() if task.deadline.date else "无具体日期"), style="dim"
+    )
     return text
 
 
@@ -76,7 +80,9 @@ def task_detail(notice: Notice, task: Task) -> RenderableType:
     fields.add_row("序号", str(task.number))
     fields.add_row("类别", task.category or UNCATEGORISED_LABEL)
     fields.add_row("工作内容", task.content)
-    fields.add_row("完成时限", f"{deadline.text}（截止 {when}，类型：{KIND_LABELS[deadline.kind]}{note}）")
+    fields.add_row(
+        "完成时限", f"{deadline.text}（截止 {when}，类型：{KIND_LABELS[deadline.kind]}{note}）"
+    )
     fields.add_row("牵头单位", task.lead_unit or "—")
     fields.add_row("配合单位", "、".join(task.supporting_units) or "—")
     written = "、".join(task.units_as_written)
@@ -87,7 +93,12 @@ def task_detail(notice: Notice, task: Task) -> RenderableType:
     source.add_column(overflow="fold")
     for number, line in notice.source_excerpt(task):
         source.add_row(str(number), line.replace("\t", "→ ").replace("\xa0", "·"))
-    return Group(fields, Text(""), Text("原文（→ 表示单元格开头的制表符，· 表示不换行空格）：", style="bold"), source)
+    return Group(
+        fields,
+        Text(""),
+        Text("原文（→ 表示单元格开头的制表符，· 表示不换行空格）：", style="bold"),
+        source,
+    )
 
 
 def _bar(count: int, top: int, width: int = 30) -> str:
@@ -104,7 +115,9 @@ def categories_table(counts: Sequence[CategoryCount]) -> RenderableType:
     for c in counts:
         declared = str(c.declared) if c.declared is not None else "—"
         mark = "" if c.declared in (None, c.count) else "  ≠"
-        table.add_row(c.name or UNCATEGORISED_LABEL, declared, f"{c.count}{mark}", _bar(c.count, top))
+        table.add_row(
+            c.name or UNCATEGORISED_LABEL, declared, f"{c.count}{mark}", _bar(c.count, top)
+        )
     table.caption = f"共 {sum(c.count for c in counts)} 项"
     return table
 
@@ -145,33 +158,13 @@ def stats_view(
     )
 
 
-def info_table(notice: Notice) -> RenderableType:
-    meta = notice.meta
+def facts_table(facts: Sequence[tuple[str, str]]) -> RenderableType:
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold", no_wrap=True)
-    table.add_column()
-    rows = [
-        ("文号", meta.document_number),
-        ("发文机关", meta.issuer),
-        ("标题", meta.title),
-        ("年度", str(meta.year) if meta.year else None),
-        ("主送机关", "、".join(meta.addressees) or None),
-        ("附件", meta.attachment_title),
-        ("正文声明", _declared(notice)),
-        ("表中实有", f"{len(notice.tasks)}项，{len(meta.category_counts)}个已标注类别"),
-        ("问题", f"{len(notice.errors)}个错误，{len(notice.warnings)}个警告"),
-        ("文件", f"{meta.source}（{meta.encoding}）"),
-    ]
-    for label, value in rows:
-        table.add_row(label, value or "—")
+    table.add_column(overflow="fold")
+    for label, value in facts:
+        table.add_row(label, value)
     return table
-
-
-def _declared(notice: Notice) -> str | None:
-    meta = notice.meta
-    if meta.declared_tasks is None:
-        return None
-    return f"{meta.declared_categories}个方面{meta.declared_tasks}项"
 
 
 def problems_table(problems: Sequence[Problem], path: str) -> RenderableType:
@@ -184,5 +177,7 @@ def problems_table(problems: Sequence[Problem], path: str) -> RenderableType:
     for problem in problems:
         level = "错误" if problem.severity is Severity.ERROR else "警告"
         where = f"第{problem.line}行" if problem.line else "—"
-        table.add_row(Text(level, style="red" if level == "错误" else "yellow"), where, problem.message)
+        table.add_row(
+            Text(level, style="red" if level == "错误" else "yellow"), where, problem.message
+        )
     return table

@@ -113,4 +113,8 @@ class Notice(BaseModel):
     def source_excerpt(self, task: Task) -> list[tuple[int, str]]:
         """The source lines a task came from, numbered from 1."""
         lines = self._source_lines
-        return [(n, lines[n - 1]) for n in range(task.lines.start, task.lines.end + 1) if n <= len(lines)]
+        return [
+            (n, lines[n - 1])
+            for n in range(task.lines.start, task.lines.end + 1)
+            if n <= len(lines)
+        ]

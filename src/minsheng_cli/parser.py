@@ -107,7 +107,9 @@ class _Builder:
         for cell in table.stray_cells:
             if cell.parts:
                 self.problems.append(
-                    _warning("stray-cell", f"第{cell.line}行的单元格不属于任何事项，已忽略", cell.line)
+                    _warning(
+                        "stray-cell", f"第{cell.line}行的单元格不属于任何事项，已忽略", cell.line
+                    )
                 )
         for row in table.rows:
             cells: list[Cell | None] = list(row.cells)
@@ -189,7 +191,9 @@ class _Builder:
         content = _join_text(_parts(field.get("content")))
         if not content:
             self.problems.append(
-                _warning("empty-content", f"第{row.number}项的工作内容为空，未收录", row.line, row.number)
+                _warning(
+                    "empty-content", f"第{row.number}项的工作内容为空，未收录", row.line, row.number
+                )
             )
             return None
         deadline_cell = field.get("deadline")
@@ -285,7 +289,9 @@ class _Builder:
             )
 
 
-def _check_totals(front: FrontMatter, tasks: list[Task], labels: dict[str, _Label]) -> list[Problem]:
+def _check_totals(
+    front: FrontMatter, tasks: list[Task], labels: dict[str, _Label]
+) -> list[Problem]:
     """Cross-check each "（N项）" and the preamble's "N个方面M项" against the rows."""
     problems: list[Problem] = []
     per_category = Counter(task.category for task in tasks if task.category is not None)

@@ -53,7 +53,11 @@ def select(notice: Notice, task_filter: TaskFilter) -> list[Task]:
         if task_filter.month is not None and not _in_months(date, year, [task_filter.month]):
             continue
         if task_filter.quarter is not None:
-            months = [3 * task_filter.quarter - 2, 3 * task_filter.quarter - 1, 3 * task_filter.quarter]
+            months = [
+                3 * task_filter.quarter - 2,
+                3 * task_filter.quarter - 1,
+                3 * task_filter.quarter,
+            ]
             if not _in_months(date, year, months):
                 continue
         if task_filter.before is not None and (date is None or date > task_filter.before):
@@ -141,7 +145,9 @@ def unit_counts(tasks: list[Task]) -> list[UnitCount]:
     return sorted(counts, key=lambda c: (-c.total, -c.lead))
 
 
-def category_counts(tasks: list[Task], declared: dict[str, int] | None = None) -> list[CategoryCount]:
+def category_counts(
+    tasks: list[Task], declared: dict[str, int] | None = None
+) -> list[CategoryCount]:
     """Per category in table order; tasks without one are counted under None, last."""
     counts = Counter(task.category for task in tasks)
     names = sorted(counts, key=lambda name: name is None)
@@ -160,3 +166,26 @@ def month_counts(tasks: list[Task]) -> list[MonthCount]:
     if unknown:
         rows.append(MonthCount("无法确定", unknown))
     return rows
+
+
+def notice_facts(notice: Notice) -> list[tuple[str, str]]:
+    """What `minsheng info` shows: (Chinese label, value) pairs, "—" when unknown."""
+    meta = notice.meta
+    declared = (
+        f"{meta.declared_categories}个方面{meta.declared_tasks}项"
+        if meta.declared_tasks is not None
+        else None
+    )
+    facts = [
+        ("文号", meta.document_number),
+        ("发文机关", meta.issuer),
+        ("标题", meta.title),
+        ("年度", str(meta.year) if meta.year else None),
+        ("主送机关", "、".join(meta.addressees)),
+        ("附件", meta.attachment_title),
+        ("正文声明", declared),
+        ("表中实有", f"{len(notice.tasks)}项，{len(meta.category_counts)}个已标注类别"),
+        ("问题", f"{len(notice.errors)}个错误，{len(notice.warnings)}个警告"),
+        ("文件", f"{meta.source}（{meta.encoding}）"),
+    ]
+    return [(label, value or "—") for label, value in facts]

@@ -11,7 +11,16 @@ from typing import Any
 from minsheng_cli.models import Task
 from minsheng_cli.query import UNCATEGORISED_LABEL
 
-TASK_HEADERS = ["序号", "类别", "工作内容", "完成时限", "截止日期", "牵头单位", "配合单位", "全部责任单位"]
+TASK_HEADERS = [
+    "序号",
+    "类别",
+    "工作内容",
+    "完成时限",
+    "截止日期",
+    "牵头单位",
+    "配合单位",
+    "全部责任单位",
+]
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

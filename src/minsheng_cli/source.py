@@ -55,7 +55,9 @@ def decode(data: bytes, path: str) -> tuple[str, str]:
             try:
                 return _checked(data.decode(encoding), path), encoding.replace("-sig", " (BOM)")
             except UnicodeDecodeError:
-                raise NoticeError(f"文件以 {encoding} 标记开头，但内容无法按此编码解码", path=path) from None
+                raise NoticeError(
+                    f"文件以 {encoding} 标记开头，但内容无法按此编码解码", path=path
+                ) from None
     if b"\x00" in data:
         raise NoticeError("文件含有空字节，看起来是二进制文件而不是文本", path=path)
     try:

@@ -36,7 +36,9 @@ def atomic_write(path: Path, write: Callable[[IO[bytes]], None], *, force: bool 
         raise ExportError(f"{path}：这是一个文件夹，不能作为导出文件")
     if path.exists() and not force:
         raise exists_error(path)
-    handle = tempfile.NamedTemporaryFile(dir=folder, prefix=f".{path.name}.", suffix=".tmp", delete=False)
+    handle = tempfile.NamedTemporaryFile(
+        dir=folder, prefix=f".{path.name}.", suffix=".tmp", delete=False
+    )
     temporary = Path(handle.name)
     try:
         with handle:
@@ -67,5 +69,9 @@ def _move_into_place(temporary: Path, path: Path, *, force: bool) -> None:
 
 def exists_error(*paths: Path) -> ExportError:
     """The refusal to overwrite: someone may have filled in that file."""
-    shown = "、".join(str(p) for p in paths[:3]) + (f" 等 {len(paths)} 个文件" if len(paths) > 3 else "")
-    return ExportError(f"{shown}：文件已存在，为免覆盖他人填写的内容，未写入", ["确需覆盖时请加 --force。"])
+    shown = "、".join(str(p) for p in paths[:3]) + (
+        f" 等 {len(paths)} 个文件" if len(paths) > 3 else ""
+    )
+    return ExportError(
+        f"{shown}：文件已存在，为免覆盖他人填写的内容，未写入", ["确需覆盖时请加 --force。"]
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,23 +55,31 @@ def plan_export(
         document = _document(notice, tasks, title, unit, subtitle)
         name = safe_filename("-".join([title, *_filter_words(task_filter, unit)])) + f".{fmt.value}"
         return [PlannedFile(output or Path(name), document)]
-    folder = output or Path(safe_filename(f"{title}-按{'单位' if split_by is SplitBy.unit else '类别'}"))
+    folder = output or Path(
+        safe_filename(f"{title}-按{'单位' if split_by is SplitBy.unit else '类别'}")
+    )
     planned: list[PlannedFile] = []
     if split_by is SplitBy.unit:
         for unit in all_units(notice):
             mine = [t for t in tasks if unit in t.units]
             if mine:
-                planned.append(_planned(folder, title, unit, fmt, _document(notice, mine, title, unit)))
+                planned.append(
+                    _planned(folder, title, unit, fmt, _document(notice, mine, title, unit))
+                )
     else:
         for category in dict.fromkeys(t.category for t in tasks):
             mine = [t for t in tasks if t.category == category]
             label = category or UNCATEGORISED_LABEL.strip("（）")
             subtitle = f"类别：{label}（{len(mine)}项）"
-            planned.append(_planned(folder, title, label, fmt, _document(notice, mine, title, None, subtitle)))
+            planned.append(
+                _planned(folder, title, label, fmt, _document(notice, mine, title, None, subtitle))
+            )
     return planned
 
 
-def write_planned(planned: list[PlannedFile], fmt: ExportFormat, *, force: bool = False) -> Iterator[Path]:
+def write_planned(
+    planned: list[PlannedFile], fmt: ExportFormat, *, force: bool = False
+) -> Iterator[Path]:
     """Write every planned file, yielding each path once written.
 
     Nothing is written when any target exists and `force` is off.
@@ -83,11 +92,13 @@ def write_planned(planned: list[PlannedFile], fmt: ExportFormat, *, force: bool 
     for folder in folders:
         folder.mkdir(parents=True, exist_ok=True)
     for item in planned:
-        atomic_write(item.path, lambda stream, doc=item.document: write(doc, stream), force=force)
+        atomic_write(item.path, functools.partial(write, item.document), force=force)
         yield item.path
 
 
-def _planned(folder: Path, title: str, name: str, fmt: ExportFormat, document: ExportDocument) -> PlannedFile:
+def _planned(
+    folder: Path, title: str, name: str, fmt: ExportFormat, document: ExportDocument
+) -> PlannedFile:
     return PlannedFile(folder / (safe_filename(f"{title}-{name}") + f".{fmt.value}"), document)
 
 

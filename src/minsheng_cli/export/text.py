@@ -13,7 +13,8 @@ def write_csv(document: ExportDocument, stream: IO[bytes]) -> None:
     """UTF-8 with a BOM and CRLF line ends: what Excel on Chinese Windows reads correctly."""
     headers = [*TASK_HEADERS, "本单位职责"] if document.unit else TASK_HEADERS
     rows = [
-        [*task_row(t), document.role(t) or ""] if document.unit else task_row(t) for t in document.tasks
+        [*task_row(t), document.role(t) or ""] if document.unit else task_row(t)
+        for t in document.tasks
     ]
     stream.write(to_csv(headers, rows).replace("\n", "\r\n").encode("utf-8-sig"))
 
