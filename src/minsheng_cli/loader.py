@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
+from minsheng_cli._data import DATA_DIR
 from minsheng_cli.models import Notice
 from minsheng_cli.parser import parse_notice
 from minsheng_cli.source import read_source
 
-BUNDLED_NAME = "（内置）吉市政办发〔2015〕3号"
-
 
 def bundled_notice_path() -> Path:
     """The notice shipped inside the package (a copy of data/notice.txt)."""
-    packaged = Path(str(resources.files("minsheng_cli").joinpath("data", "notice.txt")))
+    packaged = DATA_DIR / "notice.txt"
     if packaged.is_file():
         return packaged
     # An editable install runs from the source tree, where the file sits at the top.
