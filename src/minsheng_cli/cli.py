@@ -114,6 +114,7 @@ def _handles_errors(command: Callable[P, R]) -> Callable[P, R]:
             for line in exc.details:
                 print(line, file=sys.stderr)
             raise typer.Exit(1) from None
+        sys.stdout.flush()  # keep the note below the output when both go to one terminal
         for note in _notes:
             print(note, file=sys.stderr)
         _notes.clear()
@@ -171,14 +172,22 @@ def _emit(
         sys.stdout.write(to_csv(*rows()))
 
 
-def _emit_tasks(fmt: OutputFormat, tasks: list[Task], title: str | None = None) -> None:
+def _emit_tasks(fmt: OutputFormat, tasks: list[Task], unit: str | None = None) -> None:
+    """Show tasks; for a unit's query, tables and CSV also say whether it leads or supports."""
     from minsheng_cli import serialize
+
+    def rows() -> tuple[list[str], list[list[str | int]]]:
+        if unit is None:
+            return serialize.TASK_HEADERS, [serialize.task_row(t) for t in tasks]
+        return [*serialize.TASK_HEADERS, "本单位职责"], [
+            [*serialize.task_row(t), query.role_of(t, unit)] for t in tasks
+        ]
 
     _emit(
         fmt,
-        table=lambda: _display().tasks_table(tasks, title),
+        table=lambda: _display().tasks_table(tasks, unit),
         records=lambda: [serialize.task_record(t) for t in tasks],
-        rows=lambda: (serialize.TASK_HEADERS, [serialize.task_row(t) for t in tasks]),
+        rows=rows,
     )
 
 
@@ -208,8 +217,9 @@ def list_(
     例：minsheng list --unit 市民政局
     """
     task_filter = _filter(unit, lead, category, month, quarter, before, search)
-    tasks = query.select(_load(notice, year), task_filter)
-    _emit_tasks(fmt, tasks)
+    loaded = _load(notice, year)
+    tasks = query.select(loaded, task_filter)
+    _emit_tasks(fmt, tasks, query.resolve_unit(loaded, unit) if unit else None)
 
 
 @app.command()
@@ -231,8 +241,9 @@ def due(
     例：minsheng due --month 10
     """
     task_filter = _filter(unit, lead, category, month, quarter, before, None)
-    tasks = [t for t in query.select(_load(notice, year), task_filter) if t.deadline.date]
-    _emit_tasks(fmt, query.by_deadline(tasks))
+    loaded = _load(notice, year)
+    tasks = [t for t in query.select(loaded, task_filter) if t.deadline.date]
+    _emit_tasks(fmt, query.by_deadline(tasks), query.resolve_unit(loaded, unit) if unit else None)
 
 
 @app.command()

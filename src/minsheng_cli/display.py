@@ -13,7 +13,13 @@ from rich.text import Text
 
 from minsheng_cli.export.document import KIND_LABELS
 from minsheng_cli.models import Notice, Problem, Severity, Task
-from minsheng_cli.query import UNCATEGORISED_LABEL, CategoryCount, MonthCount, UnitCount
+from minsheng_cli.query import (
+    UNCATEGORISED_LABEL,
+    CategoryCount,
+    MonthCount,
+    UnitCount,
+    role_of,
+)
 
 _BAR = "█"
 
@@ -30,25 +36,29 @@ def console(*, stderr: bool = False) -> Console:
     )
 
 
-def tasks_table(tasks: Sequence[Task], title: str | None = None) -> RenderableType:
+def tasks_table(tasks: Sequence[Task], unit: str | None = None) -> RenderableType:
+    """Tasks as a table; for a unit's query, a column says whether it leads or supports."""
     if not tasks:
         return Text("（没有符合条件的事项）")
-    table = Table(
-        title=title, box=box.SIMPLE_HEAD, show_lines=False, expand=True, title_justify="left"
-    )
+    table = Table(box=box.SIMPLE_HEAD, expand=True)
     table.add_column("序号", justify="right", no_wrap=True)
     table.add_column("类别", min_width=8, max_width=8, overflow="fold")
     table.add_column("工作内容", ratio=5, overflow="fold")
     table.add_column("完成时限", min_width=10, max_width=16, overflow="fold")
     table.add_column("责任单位", ratio=2, min_width=12, max_width=20, overflow="fold")
+    if unit:
+        table.add_column("本单位", no_wrap=True)
     for task in tasks:
-        table.add_row(
+        cells: list[RenderableType] = [
             str(task.number),
             task.category or UNCATEGORISED_LABEL,
             task.content,
             _deadline_text(task),
             _units_text(task),
-        )
+        ]
+        if unit:
+            cells.append(role_of(task, unit))
+        table.add_row(*cells)
     table.caption = f"共 {len(tasks)} 项（责任单位中第一个为牵头单位）"
     return table
 

@@ -69,6 +69,13 @@ def select(notice: Notice, task_filter: TaskFilter) -> list[Task]:
     return tasks
 
 
+def role_of(task: Task, unit: str) -> str:
+    """牵头 when `unit` leads `task`, 配合 when it supports it, "" otherwise."""
+    if task.lead_unit == unit:
+        return "牵头"
+    return "配合" if unit in task.units else ""
+
+
 def by_deadline(tasks: list[Task]) -> list[Task]:
     """Tasks ordered by end date (undated last), then by number."""
     return sorted(tasks, key=lambda t: (t.deadline.date or dt.date.max, t.number))
