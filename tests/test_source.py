@@ -4,6 +4,8 @@ import codecs
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from minsheng_cli import Notice, NoticeError, load_notice
 from minsheng_cli.source import decode, read_source, split_lines
@@ -79,3 +81,13 @@ def test_encoding_is_reported(seed_text: str, tmp_path: Path) -> None:
     path = tmp_path / "gbk.txt"
     path.write_bytes(seed_text.encode("gb18030"))
     assert read_source(path).encoding == "gb18030"
+
+
+@given(st.binary(max_size=400))
+def test_any_bytes_decode_or_raise_our_error(data: bytes) -> None:
+    try:
+        text, encoding = decode(data, "x.bin")
+    except NoticeError:
+        return
+    assert isinstance(text, str) and text.strip()
+    assert encoding
