@@ -161,6 +161,8 @@ _PIECES = st.sampled_from(
 def _mutated(draw: st.DrawFn) -> list[str]:
     lines = list(_SEED_LINES)
     for _ in range(draw(st.integers(1, 8))):
+        if not lines:
+            break
         index = draw(st.integers(0, len(lines) - 1))
         action = draw(st.sampled_from(["drop", "insert", "replace", "truncate", "junk"]))
         if action == "drop":
@@ -171,8 +173,6 @@ def _mutated(draw: st.DrawFn) -> list[str]:
             lines[index] = draw(_PIECES)
         elif action == "truncate":
             del lines[index:]
-            if not lines:
-                break
         else:
             lines[index] = draw(st.text(max_size=20))
     return lines
