@@ -1,0 +1,139 @@
+"""Cell writing, sizing and page setup shared by the xlsx sheets."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import math
+import re
+import unicodedata
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
+
+CellValue = str | int | dt.date | None
+
+FONT_NAME = "宋体"
+BOLD_FONT = Font(name=FONT_NAME, size=11, bold=True)
+SUBTITLE_FONT = Font(name=FONT_NAME, size=11, color="404040")
+TOTAL_FILL = PatternFill(fill_type="solid", start_color="F2F2F2", end_color="F2F2F2")
+
+# Named styles, one per kind of cell. Assigning a name is much faster than assigning fonts
+# and borders cell by cell (openpyxl hashes each style object on every assignment), and a
+# clerk who adds rows can pick the same style from Excel's style gallery.
+HEADER = "民生-表头"
+TEXT = "民生-正文"
+CENTRED = "民生-居中"
+DATE = "民生-日期"
+NUMBER = "民生-数字"
+TOTAL = "民生-合计"
+
+_BODY_FONT = Font(name=FONT_NAME, size=11)
+_THIN = Side(style="thin", color="808080")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_HEADER_FILL = PatternFill(fill_type="solid", start_color="DDEBF7", end_color="DDEBF7")
+_LEFT = Alignment(horizontal="left", vertical="top", wrap_text=True)
+_CENTRE = Alignment(horizontal="center", vertical="top", wrap_text=True)
+
+
+def add_styles(workbook: Workbook) -> None:
+    """Register the named styles above (NamedStyle objects bind to one workbook)."""
+    plain = PatternFill()
+    for name, font, fill, alignment, number_format in [
+        (HEADER, BOLD_FONT, _HEADER_FILL, Alignment("center", "center", wrap_text=True), None),
+        (TEXT, _BODY_FONT, plain, _LEFT, None),
+        (CENTRED, _BODY_FONT, plain, _CENTRE, None),
+        (DATE, _BODY_FONT, plain, _CENTRE, "yyyy-mm-dd"),
+        (NUMBER, _BODY_FONT, plain, Alignment(horizontal="right", vertical="top"), None),
+        # General alignment: the 合计 label to the left, the sums to the right.
+        (TOTAL, BOLD_FONT, TOTAL_FILL, Alignment(vertical="top"), None),
+    ]:
+        style = NamedStyle(name, font=font, fill=fill, border=_BORDER, alignment=alignment)
+        if number_format:
+            style.number_format = number_format
+        workbook.add_named_style(style)
+
+
+# Points per line of 11pt text: CJK fonts (宋体 in Excel and WPS, Noto Sans CJK in LibreOffice)
+# need more than Excel's 14.25pt default, and a row a little too tall beats a clipped one.
+LINE_HEIGHT = 15.0
+ROW_PADDING = 4.0
+
+# Characters XML 1.0 cannot hold, so no xlsx can: control characters and two
+# noncharacters. They carry no meaning in a notice, and writing them would fail.
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+# What Excel, LibreOffice and WPS run as a formula, or as DDE, when the text is typed in.
+_FORMULA_START = ("=", "+", "-", "@")
+
+
+def text_width(text: str) -> int:
+    """Width in Excel column units: CJK and full-width characters count 2, others 1."""
+    return sum(map(_char_width, text))
+
+
+@functools.cache
+def _char_width(char: str) -> int:
+    # "A" (ambiguous) covers “”、…, which Chinese fonts draw full width.
+    return 2 if unicodedata.east_asian_width(char) in "WFA" else 1
+
+
+def line_count(text: str, width: float) -> int:
+    """Lines `text` wraps to in a column `width` units wide (CJK wraps between any characters)."""
+    # Sized for Excel and WPS, whose 11pt 宋体 glyphs are a little over two units wide;
+    # LibreOffice draws CJK narrower, so there some rows keep a spare line.
+    usable = max(width - 1.5, 1.0)
+    return sum(max(1, math.ceil(text_width(part) / usable)) for part in text.split("\n"))
+
+
+def row_height(lines: int) -> float:
+    return lines * LINE_HEIGHT + ROW_PADDING
+
+
+def put(ws: Worksheet, row: int, column: int, value: CellValue, style: str | None = None) -> Cell:
+    """Write one value in a named style; text stays text, even when it looks like a formula."""
+    if isinstance(value, str):
+        value = _NOT_XML.sub("", value) or None
+    cell = ws.cell(row=row, column=column, value=value)
+    if style is not None:
+        cell.style = style
+    if isinstance(value, str):
+        # openpyxl stores any "=…" string as a formula; notice text must never run.
+        cell.data_type = "s"
+        if value.startswith(_FORMULA_START):
+            # Excel's own mark for "typed with a leading apostrophe": editing keeps it text.
+            cell.quotePrefix = True
+    return cell
+
+
+def write_title(ws: Worksheet, row: int, last_column: int, text: str, *, main: bool) -> None:
+    """A title line merged across the table; it sits above the filter range, so sorting works."""
+    cell = put(ws, row, 1, text)
+    cell.font = Font(name=FONT_NAME, size=16, bold=True) if main else SUBTITLE_FONT
+    cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    if last_column > 1:
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last_column)
+    ws.row_dimensions[row].height = 30.0 if main else 20.0
+
+
+def set_page(ws: Worksheet, *, title_rows: str | None) -> None:
+    """Landscape A4, one page wide, as many pages tall as needed, numbered in the footer."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_options.horizontalCentered = True
+    # Inches: narrow sides leave room for the wide table, the top and bottom for the footer.
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = 0.6
+    ws.page_margins.bottom = 0.7
+    ws.page_margins.header = 0.3
+    ws.page_margins.footer = 0.3
+    if (footer := ws.oddFooter) is not None:  # always so; the stubs say it may be None
+        footer.center.text = "第 &P 页，共 &N 页"
+    if title_rows:
+        ws.print_title_rows = title_rows

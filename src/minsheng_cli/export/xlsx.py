@@ -1,0 +1,134 @@
+"""Excel export: a 分工表 the supervision office can filter, sort, print and fill in, plus 统计."""
+
+from __future__ import annotations
+
+from typing import IO
+
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from minsheng_cli.export._xlsx_cells import (
+    CENTRED,
+    DATE,
+    HEADER,
+    TEXT,
+    CellValue,
+    add_styles,
+    line_count,
+    put,
+    row_height,
+    set_page,
+    text_width,
+    write_title,
+)
+from minsheng_cli.export._xlsx_stats import STATS_SHEET, write_stats
+from minsheng_cli.export.document import ExportDocument
+from minsheng_cli.models import Task
+from minsheng_cli.serialize import TASK_HEADERS, task_row
+
+_TASKS_SHEET = "分工表"
+_ROLE_HEADER = "本单位职责"
+_FILL_IN_HEADERS = ["完成情况", "备注"]
+"""Left empty for the supervision office to fill in."""
+
+_TITLE_ROWS = 2
+_HEADER_ROW = _TITLE_ROWS + 1
+
+# Column widths in Excel units (one Latin character; a Chinese character takes two):
+# header -> (narrowest, widest, centred). Longer text wraps inside the widest width.
+# The caps keep the whole table readable on one landscape A4 page width.
+_COLUMNS: dict[str, tuple[float, float, bool]] = {
+    "序号": (6, 6, True),
+    "类别": (8, 16, True),
+    "工作内容": (24, 60, False),
+    "完成时限": (10, 12, True),
+    "截止日期": (12, 12, True),
+    "牵头单位": (10, 14, False),
+    "配合单位": (10, 20, False),
+    "全部责任单位": (14, 20, False),
+    _ROLE_HEADER: (12, 12, True),
+    "完成情况": (20, 20, False),
+    "备注": (10, 10, False),
+}
+_DATE_INDEX = TASK_HEADERS.index("截止日期")
+
+
+def write_xlsx(document: ExportDocument, stream: IO[bytes]) -> None:
+    """Write `document` as a workbook with the sheets 分工表 and 统计."""
+    workbook = Workbook()
+    workbook.properties.title = document.title
+    workbook.properties.creator = "minsheng"
+    add_styles(workbook)
+    sheet = workbook.worksheets[0]
+    sheet.title = _TASKS_SHEET
+    _write_tasks(sheet, document)
+    write_stats(workbook.create_sheet(STATS_SHEET), document)
+    workbook.save(stream)
+
+
+def _headers(document: ExportDocument) -> list[str]:
+    """The 分工表 columns: TASK_HEADERS, 本单位职责 for a per-unit document, then fill-ins."""
+    role = [_ROLE_HEADER] if document.unit is not None else []
+    return [*TASK_HEADERS, *role, *_FILL_IN_HEADERS]
+
+
+def _row(document: ExportDocument, task: Task) -> list[CellValue]:
+    values: list[CellValue] = [*task_row(task)]
+    # A real date, not task_row's ISO text, so that Excel sorts and filters it as a date.
+    values[_DATE_INDEX] = task.deadline.date
+    if document.unit is not None:
+        values.append(document.role(task))
+    return [*values, *(None for _ in _FILL_IN_HEADERS)]
+
+
+def _info_line(document: ExportDocument) -> str:
+    # Subtitles already say how many tasks the document holds.
+    parts = [document.subtitle or f"共 {len(document.tasks)} 项"]
+    meta = document.meta
+    if meta.document_number or meta.title:
+        title = f"《{meta.title}》" if meta.title else ""
+        parts.append(f"依据：{meta.document_number or ''}{title}")
+    return "　　".join(parts)
+
+
+def _widths(columns: list[str], rows: list[list[CellValue]]) -> list[float]:
+    widest = [text_width(header) for header in columns]
+    for values in rows:
+        for index, value in enumerate(values):
+            if isinstance(value, str | int):
+                widest[index] = max(widest[index], text_width(str(value)))
+    widths = []
+    for header, measured in zip(columns, widest, strict=True):
+        narrowest, cap, _ = _COLUMNS[header]
+        widths.append(min(max(measured + 2, narrowest), cap))
+    return widths
+
+
+def _write_tasks(ws: Worksheet, document: ExportDocument) -> None:
+    columns = _headers(document)
+    write_title(ws, 1, len(columns), document.title, main=True)
+    write_title(ws, 2, len(columns), _info_line(document), main=False)
+    rows = [_row(document, task) for task in document.tasks]
+    widths = _widths(columns, rows)
+    for index, (header, width) in enumerate(zip(columns, widths, strict=True), start=1):
+        put(ws, _HEADER_ROW, index, header, HEADER)
+        ws.column_dimensions[get_column_letter(index)].width = width
+    lines = max(line_count(h, w) for h, w in zip(columns, widths, strict=True))
+    ws.row_dimensions[_HEADER_ROW].height = row_height(lines)
+
+    styles = [CENTRED if _COLUMNS[header][2] else TEXT for header in columns]
+    styles[_DATE_INDEX] = DATE
+    for row, values in enumerate(rows, start=_HEADER_ROW + 1):
+        lines = 1
+        for index, value in enumerate(values):
+            put(ws, row, index + 1, value, styles[index])
+            if isinstance(value, str):
+                lines = max(lines, line_count(value, widths[index]))
+        # Neither Excel nor LibreOffice sizes rows to wrapped text when opening the file.
+        ws.row_dimensions[row].height = row_height(lines)
+
+    last_row = _HEADER_ROW + len(rows)
+    ws.auto_filter.ref = f"A{_HEADER_ROW}:{get_column_letter(len(columns))}{last_row}"
+    ws.freeze_panes = f"A{_HEADER_ROW + 1}"
+    set_page(ws, title_rows=f"1:{_HEADER_ROW}")
