@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from minsheng_cli import Notice, load_notice
 from minsheng_cli.loader import bundled_notice_path
+
+# Tests parse afresh unless a test turns the cache on itself (tests/test_cache.py).
+os.environ["MINSHENG_NO_CACHE"] = "1"
 
 DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).parent.parent

@@ -1,10 +1,29 @@
-"""minsheng: parse a municipal livelihood notice into validated tasks."""
+"""minsheng: parse a municipal livelihood notice into validated tasks.
 
-from minsheng_cli.errors import ExportError, MinshengError, NoticeError, QueryError
-from minsheng_cli.loader import load_notice
-from minsheng_cli.models import Deadline, DeadlineKind, Notice, NoticeMeta, Problem, Severity, Task
+Names are imported on first use, so that `import minsheng_cli.<module>` stays cheap.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+_EXPORTS = {
+    "Deadline": "models",
+    "DeadlineKind": "models",
+    "Notice": "models",
+    "NoticeMeta": "models",
+    "Problem": "models",
+    "Severity": "models",
+    "Task": "models",
+    "ExportError": "errors",
+    "MinshengError": "errors",
+    "NoticeError": "errors",
+    "QueryError": "errors",
+    "load_notice": "loader",
+}
 
 __all__ = [
     "Deadline",
@@ -20,3 +39,22 @@ __all__ = [
     "Task",
     "load_notice",
 ]
+
+if TYPE_CHECKING:
+    from minsheng_cli.errors import ExportError, MinshengError, NoticeError, QueryError
+    from minsheng_cli.loader import load_notice
+    from minsheng_cli.models import (
+        Deadline,
+        DeadlineKind,
+        Notice,
+        NoticeMeta,
+        Problem,
+        Severity,
+        Task,
+    )
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(f"minsheng_cli.{_EXPORTS[name]}"), name)
+    raise AttributeError(f"module 'minsheng_cli' has no attribute {name!r}")

@@ -174,21 +174,22 @@ def _emit(
 
 def _emit_tasks(fmt: OutputFormat, tasks: list[Task], unit: str | None = None) -> None:
     """Show tasks; for a unit's query, tables and CSV also say whether it leads or supports."""
-    from minsheng_cli import serialize
+
+    def records() -> list[dict[str, Any]]:
+        from minsheng_cli.serialize import task_record
+
+        return [task_record(t) for t in tasks]
 
     def rows() -> tuple[list[str], list[list[str | int]]]:
+        from minsheng_cli.serialize import TASK_HEADERS, task_row
+
         if unit is None:
-            return serialize.TASK_HEADERS, [serialize.task_row(t) for t in tasks]
-        return [*serialize.TASK_HEADERS, "本单位职责"], [
-            [*serialize.task_row(t), query.role_of(t, unit)] for t in tasks
+            return TASK_HEADERS, [task_row(t) for t in tasks]
+        return [*TASK_HEADERS, "本单位职责"], [
+            [*task_row(t), query.role_of(t, unit)] for t in tasks
         ]
 
-    _emit(
-        fmt,
-        table=lambda: _display().tasks_table(tasks, unit),
-        records=lambda: [serialize.task_record(t) for t in tasks],
-        rows=rows,
-    )
+    _emit(fmt, table=lambda: _display().tasks_table(tasks, unit), records=records, rows=rows)
 
 
 def _display() -> Any:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from minsheng_cli import cache
 from minsheng_cli._data import DATA_DIR
 from minsheng_cli.models import Notice
-from minsheng_cli.parser import parse_notice
-from minsheng_cli.source import read_source
+from minsheng_cli.source import read_bytes, read_source
 
 
 def bundled_notice_path() -> Path:
@@ -24,4 +24,14 @@ def load_notice(path: Path | None = None, *, year: int | None = None) -> Notice:
 
     `year` overrides the year taken from the 文号 or title.
     """
-    return parse_notice(read_source(path or bundled_notice_path()), year=year)
+    path = path or bundled_notice_path()
+    data = read_bytes(path)
+    entry = cache.entry_path(path, data, year)
+    notice = cache.load(entry)
+    if notice is None:
+        # Imported here: a cache hit needs neither the parser nor its regexes and tables.
+        from minsheng_cli.parser import parse_notice
+
+        notice = parse_notice(read_source(path, data), year=year)
+        cache.store(entry, notice)
+    return notice

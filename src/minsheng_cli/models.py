@@ -7,6 +7,10 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, computed_field
 
+# Validators are built on first use, not at import: a cached notice only ever
+# validates `Notice`, so the nested models never need validators of their own.
+_RECORD = ConfigDict(frozen=True, defer_build=True)
+
 
 class DeadlineKind(StrEnum):
     DATE = "date"
@@ -26,7 +30,7 @@ class Severity(StrEnum):
 class Deadline(BaseModel):
     """完成时限: the source text plus what it means."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = _RECORD
 
     text: str = Field(description="原文（跨行已合并），如“一季度末”")
     date: dt.date | None = Field(description="换算后的截止日（含当日）；无法确定时为 null")
@@ -35,7 +39,7 @@ class Deadline(BaseModel):
 
 
 class LineSpan(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = _RECORD
 
     start: int = Field(ge=1, description="起始行号（从 1 开始）")
     end: int = Field(ge=1, description="结束行号（含）")
@@ -44,7 +48,7 @@ class LineSpan(BaseModel):
 class Task(BaseModel):
     """事项: one row of the allocation table."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = _RECORD
 
     number: int = Field(description="序号")
     category: str | None = Field(description="类别（不含“（N项）”）；原文未标注时为 null")
@@ -68,7 +72,7 @@ class Task(BaseModel):
 class Problem(BaseModel):
     """Something wrong in the notice. Warnings leave usable tasks; errors do not."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = _RECORD
 
     severity: Severity
     code: str = Field(description="问题代码，如 missing-category")
@@ -78,7 +82,7 @@ class Problem(BaseModel):
 
 
 class NoticeMeta(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = _RECORD
 
     document_number: str | None = Field(description="文号")
     issuer: str | None = Field(description="发文机关")
@@ -96,6 +100,8 @@ class NoticeMeta(BaseModel):
 
 
 class Notice(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     meta: NoticeMeta
     tasks: list[Task]
     problems: list[Problem]

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from minsheng_cli.errors import QueryError
 from minsheng_cli.models import DeadlineKind, Notice, Task
-from minsheng_cli.units import canonical_unit
 
 UNCATEGORISED = "未标注"
 """The `--category` value that selects tasks the notice gives no category."""
@@ -93,6 +92,10 @@ def all_units(notice: Notice) -> list[str]:
 def resolve_unit(notice: Notice, name: str) -> str:
     """A canonical unit name for a canonical name or any alias; QueryError if unknown."""
     known = all_units(notice)
+    if name in known:
+        return name
+    from minsheng_cli.units import canonical_unit  # the alias table is read only when needed
+
     canonical = canonical_unit(name)
     if canonical in known:
         return canonical

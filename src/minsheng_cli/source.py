@@ -29,11 +29,11 @@ class SourceText:
     lines: list[str]
 
 
-def read_source(path: Path) -> SourceText:
-    """Read and decode a notice file, raising NoticeError for anything unusable."""
+def read_bytes(path: Path) -> bytes:
+    """The raw bytes of a notice file, or a NoticeError that says why not."""
     shown = str(path)
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise NoticeError("找不到该文件", path=shown) from None
     except IsADirectoryError:
@@ -42,8 +42,14 @@ def read_source(path: Path) -> SourceText:
         raise NoticeError("没有读取该文件的权限", path=shown) from None
     except OSError as exc:
         raise NoticeError(f"无法读取该文件（{exc.strerror or exc}）", path=shown) from None
-    text, encoding = decode(data, shown)
-    return SourceText(path=shown, encoding=encoding, lines=split_lines(text))
+
+
+def read_source(path: Path, data: bytes | None = None) -> SourceText:
+    """Read (unless `data` is given) and decode a notice, raising NoticeError if unusable."""
+    if data is None:
+        data = read_bytes(path)
+    text, encoding = decode(data, str(path))
+    return SourceText(path=str(path), encoding=encoding, lines=split_lines(text))
 
 
 def decode(data: bytes, path: str) -> tuple[str, str]:
