@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-FLOOR = '''
+FLOOR = """
 import json
 
 import typer
@@ -40,7 +40,7 @@ def main(unit: str = "市民政局") -> None:
 
 
 app()
-'''
+"""
 
 
 def _time(command: list[str]) -> float:
