@@ -1,8 +1,9 @@
 """A cache of parsed notices, so that repeated commands skip parsing.
 
 An entry is keyed by a hash of everything the result depends on: the notice's
-bytes and path, the year override, the package version and the TOML tables of
-facts. Any change to one of them simply misses. A missing, unreadable or
+bytes and path, the year override, the package version, the TOML tables of
+facts, and the size and modification time of the package's modules (so that
+an edited parser never meets a stale entry). Any change simply misses. A missing, unreadable or
 corrupt cache is never an error: the notice is parsed again.
 
 Location: $MINSHENG_CACHE_DIR, else $XDG_CACHE_HOME/minsheng, else ~/.cache/minsheng.
@@ -52,6 +53,10 @@ def entry_path(path: Path, data: bytes, year: int | None) -> Path | None:
     digest.update(data)
     for table in _TABLES:
         digest.update((DATA_DIR / table).read_bytes())
+    for module in sorted(os.scandir(DATA_DIR.parent), key=lambda e: e.name):
+        if module.name.endswith(".py"):
+            stat = module.stat()
+            digest.update(f"{module.name}:{stat.st_size}:{stat.st_mtime_ns}\0".encode())
     return folder / f"{digest.hexdigest()}.json"
 
 

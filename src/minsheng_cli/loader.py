@@ -10,6 +10,10 @@ from minsheng_cli.models import Notice
 from minsheng_cli.source import read_bytes, read_source
 
 
+BUNDLED_NAME = "内置通知 data/notice.txt"
+"""How messages and `info` refer to the notice shipped with the package."""
+
+
 def bundled_notice_path() -> Path:
     """The notice shipped inside the package (a copy of data/notice.txt)."""
     packaged = DATA_DIR / "notice.txt"
@@ -24,6 +28,7 @@ def load_notice(path: Path | None = None, *, year: int | None = None) -> Notice:
 
     `year` overrides the year taken from the 文号 or title.
     """
+    name = None if path else BUNDLED_NAME
     path = path or bundled_notice_path()
     data = read_bytes(path)
     entry = cache.entry_path(path, data, year)
@@ -32,6 +37,6 @@ def load_notice(path: Path | None = None, *, year: int | None = None) -> Notice:
         # Imported here: a cache hit needs neither the parser nor its regexes and tables.
         from minsheng_cli.parser import parse_notice
 
-        notice = parse_notice(read_source(path, data), year=year)
+        notice = parse_notice(read_source(path, data, name=name), year=year)
         cache.store(entry, notice)
     return notice

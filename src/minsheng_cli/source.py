@@ -44,12 +44,16 @@ def read_bytes(path: Path) -> bytes:
         raise NoticeError(f"无法读取该文件（{exc.strerror or exc}）", path=shown) from None
 
 
-def read_source(path: Path, data: bytes | None = None) -> SourceText:
-    """Read (unless `data` is given) and decode a notice, raising NoticeError if unusable."""
+def read_source(path: Path, data: bytes | None = None, *, name: str | None = None) -> SourceText:
+    """Read (unless `data` is given) and decode a notice, raising NoticeError if unusable.
+
+    `name` is how messages refer to the file; its path by default.
+    """
     if data is None:
         data = read_bytes(path)
-    text, encoding = decode(data, str(path))
-    return SourceText(path=str(path), encoding=encoding, lines=split_lines(text))
+    shown = name or str(path)
+    text, encoding = decode(data, shown)
+    return SourceText(path=shown, encoding=encoding, lines=split_lines(text))
 
 
 def decode(data: bytes, path: str) -> tuple[str, str]:
