@@ -9,7 +9,6 @@ from minsheng_cli._data import DATA_DIR
 from minsheng_cli.models import Notice
 from minsheng_cli.source import read_bytes, read_source
 
-
 BUNDLED_NAME = "内置通知 data/notice.txt"
 """How messages and `info` refer to the notice shipped with the package."""
 
