@@ -3,7 +3,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -81,3 +83,30 @@ def test_json_round_trip(notice: Notice, task_filter: TaskFilter) -> None:
     tasks = select(notice, task_filter)
     records = json.loads(_bytes(write_json, _document(notice, tasks)))
     assert [Task.model_validate(record) for record in records] == tasks
+
+
+def _count_csv(data: bytes) -> int:
+    return len(list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))) - 1
+
+
+def _count_json(data: bytes) -> int:
+    return len(json.loads(data))
+
+
+def _count_markdown(data: bytes) -> int:
+    return sum(
+        1 for line in data.decode().splitlines() if line.startswith("| ") and "序号" not in line
+    )
+
+
+@pytest.mark.parametrize(
+    ("writer", "count"),
+    [(write_csv, _count_csv), (write_json, _count_json), (write_markdown, _count_markdown)],
+    ids=["csv", "json", "md"],
+)
+@pytest.mark.parametrize(("unit", "rows"), [(None, 80), ("市民政局", 15)])
+def test_text_exports_hold_every_task(
+    notice: Notice, writer: Writer, count: Callable[[bytes], int], unit: str | None, rows: int
+) -> None:
+    tasks = select(notice, TaskFilter(unit=unit))
+    assert count(_bytes(writer, _document(notice, tasks, unit))) == rows
