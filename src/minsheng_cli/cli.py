@@ -268,9 +268,7 @@ def show(
 
     _emit(
         fmt,
-        table=lambda: (
-            _display().task_detail(loaded, tasks[0]) if len(tasks) == 1 else _many(loaded, tasks)
-        ),
+        table=lambda: _display().task_details(loaded, tasks),
         records=lambda: [
             {
                 **serialize.task_record(t),
@@ -280,20 +278,6 @@ def show(
         ],
         rows=lambda: (serialize.TASK_HEADERS, [serialize.task_row(t) for t in tasks]),
     )
-
-
-def _many(notice: Notice, tasks: list[Task]) -> RenderableType:
-    from rich.console import Group
-    from rich.rule import Rule
-
-    display = _display()
-    parts: list[RenderableType] = []
-    for task in tasks:
-        parts += [
-            Rule(f"第{task.number}项（第{task.lines.start}行）"),
-            display.task_detail(notice, task),
-        ]
-    return Group(*parts)
 
 
 @app.command()

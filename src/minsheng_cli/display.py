@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from rich import box
 from rich.console import Console, Group, RenderableType
+from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
@@ -109,6 +110,16 @@ def task_detail(notice: Notice, task: Task) -> RenderableType:
         Text("原文（→ 表示单元格开头的制表符，· 表示不换行空格）：", style="bold"),
         source,
     )
+
+
+def task_details(notice: Notice, tasks: Sequence[Task]) -> RenderableType:
+    """One task in full; several (a duplicated number) each under a rule naming its line."""
+    if len(tasks) == 1:
+        return task_detail(notice, tasks[0])
+    parts: list[RenderableType] = []
+    for task in tasks:
+        parts += [Rule(f"第{task.number}项（第{task.lines.start}行）"), task_detail(notice, task)]
+    return Group(*parts)
 
 
 def _bar(count: int, top: int, width: int = 30) -> str:

@@ -235,11 +235,10 @@ class _Builder:
         )
 
     def _check_numbers(self, tasks: list[Task]) -> None:
-        counts = Counter(task.number for task in tasks)
         seen: set[int] = set()
         previous = 0
         for task in tasks:
-            if counts[task.number] > 1 and task.number in seen:
+            if task.number in seen:
                 self.problems.append(
                     _warning(
                         "duplicate-number",
