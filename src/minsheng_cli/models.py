@@ -11,6 +11,12 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, computed_field
 # validates `Notice`, so the nested models never need validators of their own.
 _RECORD = ConfigDict(frozen=True, defer_build=True)
 
+UNCATEGORISED = "未标注"
+"""The `--category` value that selects tasks the notice gives no category."""
+
+UNCATEGORISED_LABEL = "（未标注类别）"
+"""How a missing category is shown in tables and documents."""
+
 
 class DeadlineKind(StrEnum):
     DATE = "date"

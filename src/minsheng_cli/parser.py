@@ -10,6 +10,7 @@ from minsheng_cli.deadlines import parse_deadline
 from minsheng_cli.errors import NoticeError
 from minsheng_cli.metadata import FrontMatter, parse_front_matter
 from minsheng_cli.models import (
+    UNCATEGORISED_LABEL,
     DeadlineKind,
     LineSpan,
     Notice,
@@ -19,7 +20,6 @@ from minsheng_cli.models import (
     Task,
 )
 from minsheng_cli.numerals import NUMERAL, to_int
-from minsheng_cli.query import UNCATEGORISED_LABEL
 from minsheng_cli.source import SourceText
 from minsheng_cli.table import Cell, Row, Table, find_table
 from minsheng_cli.units import canonical_unit, split_units

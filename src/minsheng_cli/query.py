@@ -7,13 +7,9 @@ from collections import Counter
 from dataclasses import dataclass
 
 from minsheng_cli.errors import QueryError
+from minsheng_cli.models import UNCATEGORISED as UNCATEGORISED
+from minsheng_cli.models import UNCATEGORISED_LABEL as UNCATEGORISED_LABEL
 from minsheng_cli.models import DeadlineKind, Notice, Task
-
-UNCATEGORISED = "未标注"
-"""The `--category` value that selects tasks the notice gives no category."""
-
-UNCATEGORISED_LABEL = "（未标注类别）"
-"""How a missing category is shown in tables and documents."""
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,83 @@
+"""The export command: write the tasks as files."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from minsheng_cli.cli.app import app, handles_errors, load
+from minsheng_cli.cli.options import (
+    BeforeOpt,
+    CategoryOpt,
+    LeadOpt,
+    MonthOpt,
+    NoticeOpt,
+    QuarterOpt,
+    SearchOpt,
+    UnitOpt,
+    YearOpt,
+    task_filter,
+)
+from minsheng_cli.cli.output import display
+from minsheng_cli.export import ExportFormat, SplitBy
+
+
+@app.command()
+@handles_errors
+def export(
+    *,
+    fmt: Annotated[
+        ExportFormat, typer.Option("--format", "-f", help="文件格式：xlsx、docx、csv、json 或 md。")
+    ] = ExportFormat.xlsx,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="输出文件；配合 --split-by 时为输出文件夹。"
+            "默认按通知和筛选条件命名，写在当前目录。",
+            show_default=False,
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="允许覆盖已存在的文件。")] = False,
+    split_by: Annotated[
+        SplitBy | None,
+        typer.Option(
+            "--split-by", help="按 unit（责任单位）或 category（类别）拆分，每个一份文件。"
+        ),
+    ] = None,
+    unit: UnitOpt = None,
+    lead: LeadOpt = False,
+    category: CategoryOpt = None,
+    month: MonthOpt = None,
+    quarter: QuarterOpt = None,
+    before: BeforeOpt = None,
+    search: SearchOpt = None,
+    notice: NoticeOpt = None,
+    year: YearOpt = None,
+) -> None:
+    """把事项导出为 Excel、Word、CSV、JSON 或 Markdown 文件，可先筛选、可按单位拆分。
+
+    例：minsheng export --format xlsx --unit 市民政局
+    """
+    from minsheng_cli.export.plan import plan_export, write_planned
+
+    chosen = task_filter(unit, lead, category, month, quarter, before, search)
+    planned = plan_export(load(notice, year), chosen, fmt, output=output, split_by=split_by)
+    written = write_planned(planned, fmt, force=force)
+    if len(planned) <= 3:
+        for path in written:
+            print(path)
+        return
+    from rich.progress import Progress
+
+    with Progress(console=display().console(stderr=True), transient=True) as progress:
+        job = progress.add_task("正在导出", total=len(planned))
+        for _path in written:
+            progress.advance(job)
+    for item in planned:
+        print(item.path)
+    print(f"共写入 {len(planned)} 个文件，位于 {planned[0].path.parent}", file=sys.stderr)

@@ -1,0 +1,94 @@
+"""The options several commands share, and their checks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from minsheng_cli import query
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def _month(value: int | None) -> int | None:
+    if value is not None and not 1 <= value <= 12:
+        raise typer.BadParameter(f"月份应在 1–12 之间，收到 {value}")
+    return value
+
+
+def _quarter(value: int | None) -> int | None:
+    if value is not None and not 1 <= value <= 4:
+        raise typer.BadParameter(f"季度应在 1–4 之间，收到 {value}")
+    return value
+
+
+def _date(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"日期应写成 YYYY-MM-DD，如 2015-10-31，收到“{value}”") from None
+
+
+NoticeOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--notice",
+        envvar="MINSHENG_NOTICE",
+        help="通知文件（也可用环境变量 MINSHENG_NOTICE）；默认使用内置的吉市政办发〔2015〕3号。",
+        show_default=False,
+    ),
+]
+YearOpt = Annotated[
+    int | None,
+    typer.Option("--year", help="换算时限所用的年度；默认取自文号或标题。", show_default=False),
+]
+FormatOpt = Annotated[
+    OutputFormat, typer.Option("--format", "-f", help="输出格式：table、json 或 csv。")
+]
+UnitOpt = Annotated[
+    str | None, typer.Option("--unit", "-u", help="责任单位，规范名称或简称均可（如 民政局）。")
+]
+LeadOpt = Annotated[bool, typer.Option("--lead", help="只要该单位牵头的事项（须与 --unit 同用）。")]
+CategoryOpt = Annotated[
+    str | None, typer.Option("--category", "-c", help="类别名称；“未标注”选出原文没有类别的事项。")
+]
+MonthOpt = Annotated[
+    int | None,
+    typer.Option("--month", "-m", help="截止日期在通知年度的该月（1–12）。", callback=_month),
+]
+QuarterOpt = Annotated[
+    int | None,
+    typer.Option("--quarter", "-q", help="截止日期在通知年度的该季度（1–4）。", callback=_quarter),
+]
+BeforeOpt = Annotated[
+    str | None,
+    typer.Option("--before", help="截止日期不晚于该日（含），格式 YYYY-MM-DD。", metavar="DATE"),
+]
+SearchOpt = Annotated[
+    str | None, typer.Option("--search", "-s", help="工作内容包含这些词（空格分隔，须全部包含）。")
+]
+
+
+def task_filter(
+    unit: str | None,
+    lead: bool,
+    category: str | None,
+    month: int | None,
+    quarter: int | None,
+    before: str | None,
+    search: str | None,
+) -> query.TaskFilter:
+    """The library's filter from the shared options."""
+    if lead and not unit:
+        raise typer.BadParameter("--lead 须与 --unit 一起使用", param_hint="--lead")
+    return query.TaskFilter(unit, lead, category, month, quarter, _date(before), search)
