@@ -47,3 +47,7 @@ class QueryError(MinshengError):
 
 class ExportError(MinshengError):
     """An export cannot be written (the file exists, the folder is missing, ...)."""
+
+
+class OverlayError(NoticeError):
+    """The notice's overlay file (minsheng.toml) cannot be used as written."""

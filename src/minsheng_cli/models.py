@@ -130,3 +130,18 @@ class Notice(BaseModel):
             for n in range(task.lines.start, task.lines.end + 1)
             if n <= len(lines)
         ]
+
+
+class RecipientRole(StrEnum):
+    LEAD = "牵头"
+    SUPPORT = "配合"
+
+
+class Recipient(BaseModel):
+    """A real recipient of a task: a unit named directly, or a member of a group it names."""
+
+    model_config = _RECORD
+
+    name: str = Field(description="实际接收单位")
+    role: RecipientRole = Field(description="牵头或配合")
+    via: str | None = Field(description="经由的统称（如“各城区”）；直接点名时为 null")
