@@ -14,4 +14,26 @@ assert export and queries  # imported for the commands they register
 
 
 def main() -> None:
-    app()
+    """The `minsheng` command. SIGTERM is handled as Ctrl-C: both say 已取消 and exit 130."""
+    import contextlib
+    import signal
+
+    from minsheng_cli.cli.app import CANCELLED, cancelled, say_notes
+    from minsheng_cli.cli.output import guard_streams
+
+    sigterm = getattr(signal, "SIGTERM", None)  # Windows has no SIGTERM to catch
+    if sigterm is not None:
+        signal.signal(sigterm, _interrupt)
+    guard_streams()
+    try:
+        app()
+    except KeyboardInterrupt:  # outside a command; inside one, handles_errors says it
+        cancelled()
+        raise SystemExit(CANCELLED) from None
+    finally:
+        with contextlib.suppress(OSError, ValueError):  # stdout may be a closed pipe by now
+            say_notes()  # a note from a path no command wraps, such as --help
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt

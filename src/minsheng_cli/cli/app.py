@@ -26,6 +26,8 @@ app = typer.Typer(
 P = ParamSpec("P")
 R = TypeVar("R")
 
+CANCELLED = 130  # the shell's exit code for a command stopped by SIGINT
+
 # Said on stderr once the command's own output is out, so it is not scrolled away.
 _notes: list[str] = []
 
@@ -38,25 +40,56 @@ def handles_errors(command: Callable[P, R]) -> Callable[P, R]:
         try:
             result = command(*args, **kwargs)
         except MinshengError as exc:
+            from minsheng_cli.cli.visible import visible
+
             _notes.clear()
-            print(f"错误：{exc.message}", file=sys.stderr)
+            # A message may quote the notice or the user's input: show its controls, obey none.
+            print(f"错误：{visible(exc.message)}", file=sys.stderr)
             for line in exc.details:
-                print(line, file=sys.stderr)
+                print(visible(line), file=sys.stderr)
             raise typer.Exit(1) from None
-        sys.stdout.flush()  # keep the note below the output when both go to one terminal
-        for note in _notes:
-            print(note, file=sys.stderr)
-        _notes.clear()
+        except KeyboardInterrupt:
+            # Ctrl-C, or SIGTERM through main(): whatever was being written has cleaned up.
+            _notes.clear()
+            cancelled()
+            raise typer.Exit(CANCELLED) from None
+        say_notes()
         return result
 
     return wrapper
+
+
+def cancelled() -> None:
+    """Say that the command was stopped, after whatever it had already printed."""
+    _flush_stdout()
+    print("已取消", file=sys.stderr)
+
+
+def note(message: str) -> None:
+    """Queue a line for stderr, said once the command's own output is out."""
+    if message not in _notes:
+        _notes.append(message)
+
+
+def say_notes() -> None:
+    sys.stdout.flush()  # keep the notes below the output when both go to one terminal
+    for message in _notes:
+        print(message, file=sys.stderr)
+    _notes.clear()
+
+
+def _flush_stdout() -> None:
+    try:
+        sys.stdout.flush()
+    except (OSError, ValueError):
+        pass  # a closed or broken pipe: what goes to stderr still matters
 
 
 def load(notice: Path | None, year: int | None) -> Notice:
     """Load the notice and queue a note about its warnings."""
     loaded = load_notice(notice, year=year)
     if loaded.warnings:
-        _notes.append(
+        note(
             f"提示：通知有 {len(loaded.warnings)} 个警告，"
             "运行 minsheng validate 查看（不影响以上结果）。"
         )

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from minsheng_cli import query
+from minsheng_cli.models import UNCATEGORISED
 
 
 class OutputFormat(StrEnum):
@@ -36,7 +37,51 @@ def _date(value: str | None) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise typer.BadParameter(f"日期应写成 YYYY-MM-DD，如 2015-10-31，收到“{value}”") from None
+        from minsheng_cli.cli.visible import visible
+
+        raise typer.BadParameter(
+            f"--before 的日期应写成 YYYY-MM-DD，如 2015-10-31，收到“{visible(value)}”",
+            param_hint="--before",
+        ) from None
+
+
+def _before(value: str | None) -> str | None:
+    _date(_filled_text("--before", value))
+    return value
+
+
+FIRST_YEAR, LAST_YEAR = 1949, 2100
+
+
+def _year(value: int | None) -> int | None:
+    if value is not None and not FIRST_YEAR <= value <= LAST_YEAR:
+        shown = str(value) if len(str(abs(value))) <= 12 else f"{str(value)[:12]}…"
+        raise typer.BadParameter(f"--year 应在 {FIRST_YEAR}–{LAST_YEAR} 之间，收到 {shown}")
+    return value
+
+
+def _filled_text(option: str, value: str | None) -> str | None:
+    """An option given as '' or blanks is a mistake, not "no filter": say so."""
+    if value is not None and not value.strip():
+        raise typer.BadParameter(f"{option} 不能为空；不需要这个条件时请不写 {option}")
+    return value
+
+
+def _filled(param: typer.CallbackParam, value: str | None) -> str | None:
+    return _filled_text(param.opts[0], value)
+
+
+def _category(value: str | None) -> str | None:
+    if value is not None and not value.strip():
+        raise typer.BadParameter(
+            f"--category 不能为空；原文没有类别的事项请用 --category {UNCATEGORISED}"
+        )
+    return value
+
+
+def _notice_path(value: str) -> Path:
+    _filled_text("--notice", value)
+    return Path(value)
 
 
 NoticeOpt = Annotated[
@@ -44,23 +89,39 @@ NoticeOpt = Annotated[
     typer.Option(
         "--notice",
         envvar="MINSHENG_NOTICE",
+        parser=_notice_path,
+        metavar="PATH",
         help="通知文件（也可用环境变量 MINSHENG_NOTICE）；默认使用内置的吉市政办发〔2015〕3号。",
         show_default=False,
     ),
 ]
 YearOpt = Annotated[
     int | None,
-    typer.Option("--year", help="换算时限所用的年度；默认取自文号或标题。", show_default=False),
+    typer.Option(
+        "--year",
+        help=f"换算时限所用的年度（{FIRST_YEAR}–{LAST_YEAR}）；默认取自文号或标题。",
+        show_default=False,
+        callback=_year,
+    ),
 ]
 FormatOpt = Annotated[
     OutputFormat, typer.Option("--format", "-f", help="输出格式：table、json 或 csv。")
 ]
 UnitOpt = Annotated[
-    str | None, typer.Option("--unit", "-u", help="责任单位，规范名称或简称均可（如 民政局）。")
+    str | None,
+    typer.Option(
+        "--unit", "-u", help="责任单位，规范名称或简称均可（如 民政局）。", callback=_filled
+    ),
 ]
 LeadOpt = Annotated[bool, typer.Option("--lead", help="只要该单位牵头的事项（须与 --unit 同用）。")]
 CategoryOpt = Annotated[
-    str | None, typer.Option("--category", "-c", help="类别名称；“未标注”选出原文没有类别的事项。")
+    str | None,
+    typer.Option(
+        "--category",
+        "-c",
+        help="类别名称；“未标注”选出原文没有类别的事项。",
+        callback=_category,
+    ),
 ]
 MonthOpt = Annotated[
     int | None,
@@ -72,10 +133,18 @@ QuarterOpt = Annotated[
 ]
 BeforeOpt = Annotated[
     str | None,
-    typer.Option("--before", help="截止日期不晚于该日（含），格式 YYYY-MM-DD。", metavar="DATE"),
+    typer.Option(
+        "--before",
+        help="截止日期不晚于该日（含），格式 YYYY-MM-DD。",
+        metavar="DATE",
+        callback=_before,
+    ),
 ]
 SearchOpt = Annotated[
-    str | None, typer.Option("--search", "-s", help="工作内容包含这些词（空格分隔，须全部包含）。")
+    str | None,
+    typer.Option(
+        "--search", "-s", help="工作内容包含这些词（空格分隔，须全部包含）。", callback=_filled
+    ),
 ]
 
 

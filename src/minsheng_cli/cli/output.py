@@ -28,11 +28,13 @@ def emit(
     elif fmt is OutputFormat.json:
         import json
 
-        sys.stdout.write(json.dumps(records(), ensure_ascii=False, indent=2) + "\n")
+        from minsheng_cli.cli.visible import json_safe
+
+        sys.stdout.write(json_safe(json.dumps(records(), ensure_ascii=False, indent=2)) + "\n")
     else:
         from minsheng_cli.serialize import to_csv
 
-        sys.stdout.write(to_csv(*rows()))
+        sys.stdout.write(to_csv(*rows()))  # to_csv neutralises formulas and control characters
 
 
 def emit_tasks(fmt: OutputFormat, tasks: list[Task], unit: str | None = None) -> None:
@@ -60,3 +62,35 @@ def display() -> Any:
     from minsheng_cli.cli import display
 
     return display
+
+
+def guard_streams() -> None:
+    """Let stdout write what its encoding cannot hold as "?", and say so once on stderr.
+
+    Redirected output on Chinese Windows is GBK, and a no-break space in a notice would
+    otherwise end the command with UnicodeEncodeError.
+    """
+    import codecs
+
+    def replace(error: UnicodeError) -> tuple[str, int]:
+        if not isinstance(error, UnicodeEncodeError):
+            raise error
+        from minsheng_cli.cli.app import note
+
+        note(
+            f"提示：输出编码 {error.encoding} 无法表示部分字符，已用“?”代替；"
+            "设置环境变量 PYTHONIOENCODING=utf-8 可完整显示。"
+        )
+        return "?" * (error.end - error.start), error.end
+
+    codecs.register_error("minsheng-replace", replace)
+    _reconfigure(sys.stdout, "minsheng-replace")
+    if getattr(sys.stderr, "errors", None) == "strict":
+        _reconfigure(sys.stderr, "backslashreplace")  # so that the note itself can be written
+
+
+def _reconfigure(stream: Any, errors: str) -> None:
+    try:
+        stream.reconfigure(errors=errors)
+    except (AttributeError, ValueError, OSError):
+        pass  # not a text stream we can change (replaced by the caller, or closed)

@@ -249,6 +249,7 @@ def info(
 
 
 @app.command()
+@handles_errors
 def validate(
     *,
     strict: Annotated[bool, typer.Option("--strict", help="有警告也以退出码 1 结束。")] = False,
