@@ -185,8 +185,12 @@ def test_text_that_looks_like_a_formula_stays_text(notice: Notice, prefix: str) 
 def test_any_content_reads_back_unchanged(notice: Notice, text: str) -> None:
     task = notice.tasks[0].model_copy(update={"content": text})
     ws = _sheet(_reopen(_custom(notice, [task])), "分工表")
-    # XML, and so xlsx, cannot hold control characters or U+FFFE/U+FFFF; they are dropped.
-    kept = "".join(c for c in text if c in "\t\n\r" or not (c < " " or c in "\ufffe\uffff"))
+    # XML, and so xlsx, cannot hold most controls or U+FFFE/U+FFFF; the other controls
+    # (DEL, C1, bidirectional overrides) are dropped too. Tab and line feed stay.
+    dropped = {*map(chr, range(0x20)), *map(chr, range(0x7F, 0xA0)), "\ufffe", "\uffff"}
+    dropped |= {*"\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"}
+    dropped -= {"\t", "\n"}
+    kept = "".join(c for c in text if c not in dropped)
     assert _column(ws, "工作内容") == [kept or None]
 
 

@@ -7,9 +7,12 @@ lacks it, as Windows lacks O_NOFOLLOW and O_NONBLOCK.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 import secrets
 import stat
+import time
 from pathlib import Path
 
 O_NOFOLLOW: int = getattr(os, "O_NOFOLLOW", 0)
@@ -17,6 +20,10 @@ O_NONBLOCK: int = getattr(os, "O_NONBLOCK", 0)
 O_BINARY: int = getattr(os, "O_BINARY", 0)  # Windows: no newline translation
 
 TEMP_SUFFIX = ".tmp"
+# What create_temporary(folder, f".{name}.") makes: ".<name>.<8 random>.tmp". The random
+# part also admits tempfile's alphabet, which earlier versions used for the same names.
+_OUR_TEMPORARY = re.compile(r"\..+\.[0-9a-z_]{8}\.tmp")
+STALE_AFTER = 24 * 3600.0
 
 
 class NotRegularFileError(OSError):
@@ -102,3 +109,41 @@ def create_temporary(folder: Path, prefix: str, *, mode: int = 0o666) -> tuple[i
         except FileExistsError:
             continue
     raise FileExistsError(f"no free temporary name in {folder}")
+
+
+def write_all(fd: int, data: bytes) -> None:
+    """Write every byte of `data` to `fd`: os.write may write fewer than asked."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def remove_stale_temporaries(folder: Path, *, older_than: float = STALE_AFTER) -> list[Path]:
+    """Remove what create_temporary left in `folder` when a run was killed; return them.
+
+    Only regular files named like ours, owned by this user (where the platform says),
+    and untouched for `older_than` seconds: a temporary file of a run still going is
+    never that old, and nobody else's file is touched.
+    """
+    removed: list[Path] = []
+    deadline = time.time() - older_than
+    uid = os.getuid() if hasattr(os, "getuid") else None
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        if not _OUR_TEMPORARY.fullmatch(entry.name):
+            continue
+        try:
+            info = entry.stat(follow_symlinks=False)
+        except OSError:
+            continue
+        if not stat.S_ISREG(info.st_mode) or info.st_mtime > deadline:
+            continue
+        if uid is not None and info.st_uid != uid:
+            continue
+        with contextlib.suppress(OSError):
+            os.unlink(entry.path)
+            removed.append(Path(entry.path))
+    return removed

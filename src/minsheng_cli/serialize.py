@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -22,7 +23,12 @@ TASK_HEADERS = [
     "全部责任单位",
 ]
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# What Excel, LibreOffice and WPS run as a formula, or as DDE, when a cell starts with it.
+_FORMULA_START = ("=", "+", "-", "@")
+# Control characters but tab and line feed (C0, DEL, C1: ESC and CSI among them) and the
+# bidirectional overrides, which can make text read as something else. They carry no
+# meaning in a notice, and in a file they reach whatever terminal or program shows it.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def task_record(task: Task) -> dict[str, Any]:
@@ -48,11 +54,23 @@ def task_row(task: Task) -> list[str | int]:
     ]
 
 
+def clean_text(text: str) -> str:
+    """`text` without control characters (tab and line feed stay)."""
+    return _CONTROL.sub("", text)
+
+
+def looks_like_formula(text: str) -> bool:
+    """Whether a spreadsheet could run `text`: spaces and controls in front do not hide it."""
+    return _CONTROL.sub("", text).lstrip().startswith(_FORMULA_START) or text.startswith("\t")
+
+
 def csv_safe(value: str | int) -> str | int:
-    """Neutralise text a spreadsheet would run as a formula (OWASP: prefix a quote)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+    """Text without controls, and a quote before what would run as a formula (OWASP)."""
+    if not isinstance(value, str):
+        return value
+    if looks_like_formula(value):
+        return "'" + clean_text(value)
+    return clean_text(value)
 
 
 def to_csv(headers: Sequence[str], rows: Iterable[Sequence[str | int]]) -> str:

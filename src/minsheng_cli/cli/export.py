@@ -33,12 +33,12 @@ def export(
         ExportFormat, typer.Option("--format", "-f", help="文件格式：xlsx、docx、csv、json 或 md。")
     ] = ExportFormat.xlsx,
     output: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
             "--output",
             "-o",
-            help="输出文件；配合 --split-by 时为输出文件夹。"
-            "默认按通知和筛选条件命名，写在当前目录。",
+            help="输出文件；以 / 结尾或已存在的文件夹则按默认名写在其中，- 为标准输出；"
+            "配合 --split-by 时为输出文件夹。默认按通知和筛选条件命名，写在当前目录。",
             show_default=False,
         ),
     ] = None,
@@ -63,21 +63,42 @@ def export(
 
     例：minsheng export --format xlsx --unit 市民政局
     """
-    from minsheng_cli.export.plan import plan_export, write_planned
+    from minsheng_cli.export.plan import plan_export, prepare_targets, write_planned
 
     chosen = task_filter(unit, lead, category, month, quarter, before, search)
     planned = plan_export(load(notice, year), chosen, fmt, output=output, split_by=split_by)
-    written = write_planned(planned, fmt, force=force)
-    if len(planned) <= 3:
-        for path in written:
-            print(path)
-        return
-    from rich.progress import Progress
+    prepared = prepare_targets(planned, force=force)
+    for folder in prepared.created:
+        print(f"已创建文件夹 {folder}", file=sys.stderr)
+    if prepared.removed:
+        print(f"已清理 {len(prepared.removed)} 个中断的导出遗留的临时文件", file=sys.stderr)
+    written = write_planned(planned, fmt, force=force, stdout=sys.stdout.buffer)
+    done: list[Path] = []
+    try:
+        if len(planned) <= 3:
+            for path in written:
+                done.append(path)
+                if not planned[0].to_stdout:
+                    print(path)
+            return
+        from rich.progress import Progress
 
-    with Progress(console=display().console(stderr=True), transient=True) as progress:
-        job = progress.add_task("正在导出", total=len(planned))
-        for _path in written:
-            progress.advance(job)
+        with Progress(console=display().console(stderr=True), transient=True) as progress:
+            job = progress.add_task("正在导出", total=len(planned))
+            for path in written:
+                done.append(path)
+                progress.advance(job)
+    except BaseException:
+        if split_by is not None and done:
+            _say_partial(done, len(planned))
+        raise
     for item in planned:
         print(item.path)
     print(f"共写入 {len(planned)} 个文件，位于 {planned[0].path.parent}", file=sys.stderr)
+
+
+def _say_partial(done: list[Path], total: int) -> None:
+    """A split stopped part way: say which files are there, so none is mistaken for missing."""
+    print(f"导出中断，{total} 个文件中已写入 {len(done)} 个：", file=sys.stderr)
+    for path in done:
+        print(f"  {path}", file=sys.stderr)

@@ -11,8 +11,12 @@ import unicodedata
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
+
+from minsheng_cli.errors import ExportError
+from minsheng_cli.serialize import clean_text, looks_like_formula
 
 CellValue = str | int | dt.date | None
 
@@ -62,12 +66,12 @@ def add_styles(workbook: Workbook) -> None:
 LINE_HEIGHT = 15.0
 ROW_PADDING = 4.0
 
-# Characters XML 1.0 cannot hold, so no xlsx can: control characters and two
-# noncharacters. They carry no meaning in a notice, and writing them would fail.
-_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Excel's limits: a cell holds 32,767 characters (UTF-16 code units), a row is 409 pt tall.
+MAX_CELL_CHARS = 32767
+MAX_ROW_HEIGHT = 409.0
 
-# What Excel, LibreOffice and WPS run as a formula, or as DDE, when the text is typed in.
-_FORMULA_START = ("=", "+", "-", "@")
+# Two noncharacters XML 1.0 cannot hold, besides the controls clean_text removes.
+_NOT_XML = re.compile("[\ufffe\uffff]")
 
 
 def text_width(text: str) -> int:
@@ -90,20 +94,38 @@ def line_count(text: str, width: float) -> int:
 
 
 def row_height(lines: int) -> float:
-    return lines * LINE_HEIGHT + ROW_PADDING
+    """Points for `lines` lines of text; a taller cell scrolls inside Excel's tallest row."""
+    return min(lines * LINE_HEIGHT + ROW_PADDING, MAX_ROW_HEIGHT)
+
+
+def too_long(text: str) -> bool:
+    """Whether `text` is over MAX_CELL_CHARS, counted as Excel counts (UTF-16 units)."""
+    return len(text) > MAX_CELL_CHARS // 2 and len(text.encode("utf-16-le")) // 2 > MAX_CELL_CHARS
+
+
+def cell_text(text: str) -> str:
+    """`text` as a cell can hold it: no controls or noncharacters."""
+    return _NOT_XML.sub("", clean_text(text))
 
 
 def put(ws: Worksheet, row: int, column: int, value: CellValue, style: str | None = None) -> Cell:
     """Write one value in a named style; text stays text, even when it looks like a formula."""
     if isinstance(value, str):
-        value = _NOT_XML.sub("", value) or None
+        value = cell_text(value) or None
+    if isinstance(value, str) and too_long(value):
+        # Excel would cut the text short without a word; callers check first and say where.
+        raise ExportError(
+            f"{ws.title}!{get_column_letter(column)}{row}："
+            f"文字超过 Excel 单元格上限 {MAX_CELL_CHARS} 字，未写入 xlsx",
+            ["请改用 --format docx、csv 或 json 导出，不会截断。"],
+        )
     cell = ws.cell(row=row, column=column, value=value)
     if style is not None:
         cell.style = style
     if isinstance(value, str):
         # openpyxl stores any "=…" string as a formula; notice text must never run.
         cell.data_type = "s"
-        if value.startswith(_FORMULA_START):
+        if looks_like_formula(value):
             # Excel's own mark for "typed with a leading apostrophe": editing keeps it text.
             cell.quotePrefix = True
     return cell

@@ -19,6 +19,7 @@ from docx.shared import Mm, Pt
 
 from minsheng_cli.export.document import ExportDocument
 from minsheng_cli.models import Deadline
+from minsheng_cli.serialize import clean_text
 
 # Faces named as Chinese Windows and WPS install them. 仿宋 rather than 仿宋_GB2312: it ships
 # with every Windows since Vista, while 仿宋_GB2312 must be installed by hand.
@@ -65,7 +66,7 @@ _CELL_MARGINS = (
     '<w:bottom w:w="57" w:type="dxa"/><w:right w:w="85" w:type="dxa"/>'
     "</w:tblCellMar>"
 )
-_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_NONCHARACTERS = re.compile("[\ufffe\uffff]")
 # (style name, face, size, alignment). English names: Word derives style ids from them.
 _STYLES = [
     ("Attachment Label", HEITI, Pt(16), WD_ALIGN_PARAGRAPH.LEFT),
@@ -251,5 +252,5 @@ def _parse_children(tag: str, xml: str) -> list[Any]:
 
 
 def _clean(text: str) -> str:
-    """Drop control characters, which XML cannot hold."""
-    return _INVALID_XML.sub("", text)
+    """Drop control characters and noncharacters: XML cannot hold most of them."""
+    return _NONCHARACTERS.sub("", clean_text(text))

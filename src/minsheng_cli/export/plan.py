@@ -2,25 +2,57 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import io
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from minsheng_cli.errors import ExportError
 from minsheng_cli.export import ExportFormat, SplitBy
 from minsheng_cli.export.document import ExportDocument
-from minsheng_cli.export.files import atomic_write, exists_error, safe_filename
+from minsheng_cli.export.files import (
+    atomic_write,
+    check_targets,
+    make_folders,
+    os_error,
+    remove_stale_temporaries,
+    safe_filename,
+    unique_paths,
+)
 from minsheng_cli.models import Notice, Task
-from minsheng_cli.query import UNCATEGORISED_LABEL, TaskFilter, all_units, resolve_unit, select
+from minsheng_cli.query import (
+    UNCATEGORISED_LABEL,
+    TaskFilter,
+    all_units,
+    resolve_category,
+    resolve_unit,
+    select,
+)
 
 Writer = Callable[[ExportDocument, IO[bytes]], None]
+
+# Output names that mean "standard output" rather than a file.
+STDOUT_NAMES = ("-", "/dev/stdout")
+_BINARY = (ExportFormat.xlsx, ExportFormat.docx)
 
 
 @dataclass(frozen=True)
 class PlannedFile:
     path: Path
     document: ExportDocument
+    to_stdout: bool = False
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """What preparing the targets did: folders it created, stale temporaries it removed."""
+
+    created: list[Path]
+    removed: list[Path]
 
 
 def writer_for(fmt: ExportFormat) -> Writer:
@@ -43,63 +75,139 @@ def plan_export(
     task_filter: TaskFilter,
     fmt: ExportFormat,
     *,
-    output: Path | None = None,
+    output: str | Path | None = None,
     split_by: SplitBy | None = None,
 ) -> list[PlannedFile]:
-    """The files an export would write. Raises QueryError for unknown filter values."""
+    """The files an export would write. Raises QueryError for unknown filter values.
+
+    `output` is a file, a folder (it exists, or ends with a slash) or "-" for standard
+    output; with `split_by` it is always a folder. File names are unique, so that no
+    document of a split can replace another.
+    """
     tasks = select(notice, task_filter)
     title = notice.meta.attachment_title or notice.meta.title or "民生事项及责任分工表"
+    filter_unit = resolve_unit(notice, task_filter.unit) if task_filter.unit else None
+    words = _filter_words(notice, task_filter, filter_unit)
+    to_stdout = output is not None and str(output) in STDOUT_NAMES
     if split_by is None:
-        unit = resolve_unit(notice, task_filter.unit) if task_filter.unit else None
-        subtitle = _filter_subtitle(task_filter, len(tasks))
-        document = _document(notice, tasks, title, unit, subtitle)
-        name = safe_filename("-".join([title, *_filter_words(task_filter, unit)])) + f".{fmt.value}"
-        return [PlannedFile(output or Path(name), document)]
-    folder = output or Path(
-        safe_filename(f"{title}-按{'单位' if split_by is SplitBy.unit else '类别'}")
+        subtitle = _filter_subtitle(notice, task_filter, len(tasks))
+        document = _document(notice, tasks, title, filter_unit, subtitle)
+        name = Path(safe_filename("-".join([title, *words])) + f".{fmt.value}")
+        if to_stdout:
+            path = Path(str(output))
+        elif output is None:
+            path = name
+        elif _names_folder(output):
+            path = Path(output) / name
+        else:
+            path = Path(output)
+        return _checked([PlannedFile(path, document, to_stdout=to_stdout)], fmt)
+    if to_stdout:
+        raise ExportError("--split-by 写出多个文件，须用 -o 指定文件夹，不能写到标准输出")
+    if split_by is SplitBy.category:
+        # Each document's name and subtitle already say its category.
+        words = _filter_words(notice, dataclasses.replace(task_filter, category=None), filter_unit)
+    conditions = f"筛选条件：{'，'.join(words)}" if words else None
+    split_word = "单位" if split_by is SplitBy.unit else "类别"
+    folder = (
+        Path(output)
+        if output
+        else Path(safe_filename("-".join([title, f"按{split_word}", *words])))
     )
-    planned: list[PlannedFile] = []
+    parts = _split(notice, tasks, title, split_by, conditions)
+    paths = unique_paths(
+        folder / (safe_filename("-".join([title, label, *words])) + f".{fmt.value}")
+        for label, _ in parts
+    )
+    planned = [
+        PlannedFile(path, document) for path, (_, document) in zip(paths, parts, strict=True)
+    ]
+    return _checked(planned, fmt)
+
+
+def _checked(planned: list[PlannedFile], fmt: ExportFormat) -> list[PlannedFile]:
+    """`planned`, once every document is known to fit the format: all files or none."""
+    if fmt is ExportFormat.xlsx:
+        from minsheng_cli.export.xlsx import check_lengths
+
+        for item in planned:
+            check_lengths(item.document)
+    return planned
+
+
+def prepare_targets(planned: list[PlannedFile], *, force: bool = False) -> Prepared:
+    """Check every target, then create the missing folders and clear old temporaries.
+
+    Nothing is created when any target exists (without `force`) or is not a regular file.
+    """
+    files = [p for p in planned if not p.to_stdout]
+    check_targets((p.path for p in files), force=force)
+    folders = list(dict.fromkeys(p.path.parent for p in files))
+    return Prepared(created=make_folders(folders), removed=remove_stale_temporaries(folders))
+
+
+def write_planned(
+    planned: list[PlannedFile],
+    fmt: ExportFormat,
+    *,
+    force: bool = False,
+    stdout: IO[bytes] | None = None,
+) -> Iterator[Path]:
+    """Write every planned file, yielding each path once written. Call prepare_targets first."""
+    write = writer_for(fmt)
+    for item in planned:
+        if item.to_stdout:
+            _write_stdout(item.document, write, fmt, stdout)
+        else:
+            atomic_write(item.path, functools.partial(write, item.document), force=force)
+        yield item.path
+
+
+def _write_stdout(
+    document: ExportDocument, write: Writer, fmt: ExportFormat, stdout: IO[bytes] | None
+) -> None:
+    if stdout is None:
+        raise ExportError("没有可写的标准输出，请用 -o 指定文件")
+    if fmt in _BINARY and stdout.isatty():
+        raise ExportError(
+            f"{fmt.value} 是二进制文件，不能显示在终端上",
+            ["请重定向到文件（如 > 分工表.xlsx），或用 -o 指定文件名。"],
+        )
+    buffer = io.BytesIO()
+    write(document, buffer)
+    try:
+        stdout.write(buffer.getvalue())
+        stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise os_error(Path("标准输出"), exc) from None
+
+
+def _names_folder(output: str | Path) -> bool:
+    """A trailing slash, or an existing folder, means "write the default name in here"."""
+    text = str(output)
+    slashes = tuple(s for s in (os.sep, os.altsep, "/") if s)
+    return (isinstance(output, str) and text.endswith(slashes)) or Path(output).is_dir()
+
+
+def _split(
+    notice: Notice, tasks: list[Task], title: str, split_by: SplitBy, conditions: str | None
+) -> list[tuple[str, ExportDocument]]:
+    """(label, document) for each unit or category, in the notice's order."""
+    parts: list[tuple[str, ExportDocument]] = []
     if split_by is SplitBy.unit:
         for unit in all_units(notice):
             mine = [t for t in tasks if unit in t.units]
             if mine:
-                planned.append(
-                    _planned(folder, title, unit, fmt, _document(notice, mine, title, unit))
-                )
-    else:
-        for category in dict.fromkeys(t.category for t in tasks):
-            mine = [t for t in tasks if t.category == category]
-            label = category or UNCATEGORISED_LABEL.strip("（）")
-            subtitle = f"类别：{label}（{len(mine)}项）"
-            planned.append(
-                _planned(folder, title, label, fmt, _document(notice, mine, title, None, subtitle))
-            )
-    return planned
-
-
-def write_planned(
-    planned: list[PlannedFile], fmt: ExportFormat, *, force: bool = False
-) -> Iterator[Path]:
-    """Write every planned file, yielding each path once written.
-
-    Nothing is written when any target exists and `force` is off.
-    """
-    existing = [p.path for p in planned if p.path.exists()]
-    if existing and not force:
-        raise exists_error(*existing)
-    write = writer_for(fmt)
-    folders = {p.path.parent for p in planned}
-    for folder in folders:
-        folder.mkdir(parents=True, exist_ok=True)
-    for item in planned:
-        atomic_write(item.path, functools.partial(write, item.document), force=force)
-        yield item.path
-
-
-def _planned(
-    folder: Path, title: str, name: str, fmt: ExportFormat, document: ExportDocument
-) -> PlannedFile:
-    return PlannedFile(folder / (safe_filename(f"{title}-{name}") + f".{fmt.value}"), document)
+                parts.append((unit, _document(notice, mine, title, unit, conditions)))
+        return parts
+    for category in dict.fromkeys(t.category for t in tasks):
+        mine = [t for t in tasks if t.category == category]
+        label = category or UNCATEGORISED_LABEL.strip("（）")
+        subtitle = f"类别：{label}（{len(mine)}项）" + (f"；{conditions}" if conditions else "")
+        parts.append((label, _document(notice, mine, title, None, subtitle)))
+    return parts
 
 
 def _document(
@@ -114,32 +222,30 @@ def _document(
     return ExportDocument(meta=notice.meta, tasks=tasks, title=title, subtitle=subtitle, unit=unit)
 
 
-def _filter_words(task_filter: TaskFilter, unit: str | None) -> list[str]:
-    """Short words for the file name, in the order filters are usually thought of."""
+def _filter_words(notice: Notice, task_filter: TaskFilter, unit: str | None) -> list[str]:
+    """Short words for the file name, in the order filters are usually thought of.
+
+    Every filter that narrows the tasks has a word, so that a subset never takes the
+    name of the whole table.
+    """
     words: list[str] = []
     if unit:
         words.append(unit + ("牵头" if task_filter.lead else ""))
-    if task_filter.category:
-        words.append(task_filter.category)
+    if task_filter.category is not None:
+        category = resolve_category(notice, task_filter.category) if task_filter.category else None
+        words.append(category or UNCATEGORISED_LABEL.strip("（）"))
     if task_filter.month:
         words.append(f"{task_filter.month}月到期")
     if task_filter.quarter:
         words.append(f"第{task_filter.quarter}季度到期")
     if task_filter.before:
         words.append(f"{task_filter.before.isoformat()}前到期")
-    if task_filter.search:
-        words.append(f"含{task_filter.search}")
+    if task_filter.search and task_filter.search.split():
+        words.append(f"含{' '.join(task_filter.search.split())}")
     return words
 
 
-def _filter_subtitle(task_filter: TaskFilter, count: int) -> str | None:
+def _filter_subtitle(notice: Notice, task_filter: TaskFilter, count: int) -> str | None:
     """Say which filters (other than the unit, said separately) made this document."""
-    without_unit = TaskFilter(
-        category=task_filter.category,
-        month=task_filter.month,
-        quarter=task_filter.quarter,
-        before=task_filter.before,
-        search=task_filter.search,
-    )
-    words = _filter_words(without_unit, None)
+    words = _filter_words(notice, task_filter, None)
     return f"筛选条件：{'，'.join(words)}（共{count}项）" if words else None

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from typing import IO
 
 from minsheng_cli.export.document import ExportDocument
 from minsheng_cli.query import UNCATEGORISED_LABEL
-from minsheng_cli.serialize import TASK_HEADERS, task_row, tasks_json, to_csv
+from minsheng_cli.serialize import TASK_HEADERS, clean_text, task_row, tasks_json, to_csv
+
+# Markdown's own marks (links, emphasis, code, tables, strike-through) and HTML's: notice
+# text is data, and must render as the words it is, never as a link, an image or a script.
+_MARKDOWN = re.compile(r"([\\`*_\[\]|~!#])")
+_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 
 
 def write_csv(document: ExportDocument, stream: IO[bytes]) -> None:
@@ -26,9 +32,9 @@ def write_json(document: ExportDocument, stream: IO[bytes]) -> None:
 
 def write_markdown(document: ExportDocument, stream: IO[bytes]) -> None:
     """A pipe table under the title, ready to paste into a wiki or chat."""
-    lines = [f"# {document.title}", ""]
+    lines = [f"# {_md_text(document.title)}", ""]
     if document.subtitle:
-        lines += [document.subtitle, ""]
+        lines += [_md_text(document.subtitle), ""]
     headers = ["序号", "类别", "工作内容", "完成时限", "责任单位"]
     if document.unit:
         headers.append("本单位职责")
@@ -48,5 +54,11 @@ def write_markdown(document: ExportDocument, stream: IO[bytes]) -> None:
     stream.write("\n".join(lines).encode("utf-8"))
 
 
+def _md_text(text: str) -> str:
+    """`text` shown literally: controls dropped, marks escaped, HTML as entities, on one line."""
+    text = _MARKDOWN.sub(r"\\\1", clean_text(text).replace("\t", " ").replace("\n", " "))
+    return "".join(_HTML.get(c, c) for c in text)
+
+
 def _md_cell(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", "<br>")
+    return "<br>".join(_md_text(line) for line in text.split("\n"))

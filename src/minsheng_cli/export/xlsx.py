@@ -8,18 +8,22 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from minsheng_cli.errors import ExportError
 from minsheng_cli.export._xlsx_cells import (
     CENTRED,
     DATE,
     HEADER,
+    MAX_CELL_CHARS,
     TEXT,
     CellValue,
     add_styles,
+    cell_text,
     line_count,
     put,
     row_height,
     set_page,
     text_width,
+    too_long,
     write_title,
 )
 from minsheng_cli.export._xlsx_stats import STATS_SHEET, write_stats
@@ -55,9 +59,14 @@ _DATE_INDEX = TASK_HEADERS.index("截止日期")
 
 
 def write_xlsx(document: ExportDocument, stream: IO[bytes]) -> None:
-    """Write `document` as a workbook with the sheets 分工表 and 统计."""
+    """Write `document` as a workbook with the sheets 分工表 and 统计.
+
+    Raises ExportError, naming the task, when a text is longer than a cell can hold:
+    Excel would cut it short, and a 分工表 must not lose words without a trace.
+    """
+    check_lengths(document)
     workbook = Workbook()
-    workbook.properties.title = document.title
+    workbook.properties.title = cell_text(document.title)
     workbook.properties.creator = "minsheng"
     add_styles(workbook)
     sheet = workbook.worksheets[0]
@@ -65,6 +74,24 @@ def write_xlsx(document: ExportDocument, stream: IO[bytes]) -> None:
     _write_tasks(sheet, document)
     write_stats(workbook.create_sheet(STATS_SHEET), document)
     workbook.save(stream)
+
+
+def check_lengths(document: ExportDocument) -> None:
+    """Raise ExportError if any text of `document` is too long for an Excel cell."""
+    for task in document.tasks:
+        for header, value in zip(TASK_HEADERS, task_row(task), strict=True):
+            if isinstance(value, str) and too_long(cell_text(value)):
+                raise ExportError(
+                    f"第 {task.number} 项的“{header}”有 {len(value)} 字，"
+                    f"超过 Excel 单元格上限 {MAX_CELL_CHARS} 字，未写入 xlsx",
+                    ["请改用 --format docx、csv 或 json 导出，不会截断。"],
+                )
+    for what, text in (("标题", document.title), ("说明行", _info_line(document))):
+        if too_long(cell_text(text)):
+            raise ExportError(
+                f"{what}有 {len(text)} 字，超过 Excel 单元格上限 {MAX_CELL_CHARS} 字，未写入 xlsx",
+                ["请改用 --format docx、csv 或 json 导出，不会截断。"],
+            )
 
 
 def _headers(document: ExportDocument) -> list[str]:
