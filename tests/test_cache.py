@@ -16,9 +16,13 @@ def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
+def _entries(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.entry"))
+
+
 def test_second_load_comes_from_the_cache(cache: Path, notice: Notice) -> None:
     first = load_notice()
-    assert len(list(cache.iterdir())) == 1
+    assert len(_entries(cache)) == 1
     second = load_notice()
     assert second == first == notice
     assert second.source_excerpt(second.tasks[61]) == notice.source_excerpt(notice.tasks[61])
@@ -32,12 +36,12 @@ def test_changed_notice_misses(cache: Path, tmp_path: Path) -> None:
     path.write_text(text.replace("〔2015〕", "〔2016〕"), encoding="utf-8")
     assert load_notice(path).meta.year == 2016
     assert load_notice(path, year=2020).meta.year == 2020
-    assert len(list(cache.iterdir())) == 3
+    assert len(_entries(cache)) == 3
 
 
 def test_corrupt_entry_is_parsed_again(cache: Path, notice: Notice) -> None:
     load_notice()
-    [entry] = cache.iterdir()
+    [entry] = _entries(cache)
     entry.write_text("{not json", encoding="utf-8")
     assert load_notice() == notice
 

@@ -80,6 +80,8 @@ def _end_date(rule: _Rule, groups: dict[str, str | None], year: int | None) -> d
         raise ValueError(quarter)
     month = numbers.get("month") or (quarter * 3 if quarter else None) or rule.month or 12
     the_year = numbers.get("year") or year
+    if the_year is not None and not dt.MINYEAR <= the_year <= dt.MAXYEAR:
+        raise ValueError(the_year)  # --year 0 or 99999: no calendar date exists
     if the_year is None:
         if not 1 <= month <= 12:
             raise ValueError(month)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from minsheng_cli import cache
 from minsheng_cli._data import DATA_DIR
+from minsheng_cli.errors import MinshengError
 from minsheng_cli.models import Notice
 from minsheng_cli.source import read_bytes, read_source
 
@@ -25,8 +27,12 @@ def bundled_notice_path() -> Path:
 def load_notice(path: Path | None = None, *, year: int | None = None) -> Notice:
     """Read and parse a notice; the bundled one when `path` is None.
 
-    `year` overrides the year taken from the 文号 or title.
+    `year` overrides the year taken from the 文号 or title. It must be a year of
+    the calendar (1–9999), or MinshengError is raised.
     """
+    if year is not None and not dt.MINYEAR <= year <= dt.MAXYEAR:
+        shown = year if abs(year) < 10**12 else "（位数过多）"
+        raise MinshengError(f"年度 {shown} 超出公历范围（应在 {dt.MINYEAR}–{dt.MAXYEAR} 之间）")
     name = None if path else BUNDLED_NAME
     path = path or bundled_notice_path()
     data = read_bytes(path)

@@ -7,12 +7,16 @@ from dataclasses import dataclass, field
 
 from minsheng_cli.numerals import NUMERAL, to_int
 
-_DOC_NUMBER = re.compile(r"\S*?[〔\[［【（(]\s*(\d{4})\s*[〕\]］】）)]\s*\d+\s*号")
+# 吉政办发〔2015〕12号. The prefix starts only where a run of non-spaces starts (the
+# lookbehind): a lazy \S*? tried at every character of a long line is quadratic.
+_DOC_NUMBER = re.compile(r"(?<!\S)\S*?[〔\[［【（(]\s*(\d{4})\s*[〕\]］】）)]\s*\d+\s*号")
 _TITLE = re.compile(r"^关于.+的(?:通知|意见|方案|决定|通报|函)$")
 _YEAR = re.compile(r"(\d{4})\s*年")
 _TOTALS = re.compile(rf"(?P<categories>{NUMERAL})\s*个方面\s*(?P<tasks>{NUMERAL})\s*项")
-_ATTACHMENT = re.compile(r"^附\s*件\s*\d*\s*[：:]\s*(.+)$")
+# Not \s*\d*\s*: two runs of spaces with nothing between them split a long run in n² ways.
+_ATTACHMENT = re.compile(r"^附\s*件\s*(?:\d+\s*)?[：:]\s*(.+)$")
 _ADDRESSEE_SPLIT = re.compile(r"[，、,；;]")
+_SPACE = re.compile(r"\s+")
 
 
 @dataclass
@@ -60,4 +64,4 @@ def parse_front_matter(lines: list[str]) -> FrontMatter:
 
 
 def _squeeze(text: str) -> str:
-    return re.sub(r"\s+", "", text)
+    return _SPACE.sub("", text)

@@ -23,8 +23,8 @@ NUMERAL = r"(?:\d{1,4}|[〇零一二两三四五六七八九十]{1,3})"
 
 def to_int(text: str) -> int | None:
     """`"10"`, `"十"`, `"十一"`, `"二十"`, `"八十"` → int; anything else → None."""
-    if text.isdigit():
-        return int(text)
+    if text.isdecimal():  # not isdigit(): int() refuses "²"
+        return int(text) if len(text) <= 9 else None
     if not text or any(ch not in _DIGITS and ch != "十" for ch in text):
         return None
     if "十" not in text:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -21,13 +22,14 @@ from minsheng_cli.models import (
 )
 from minsheng_cli.numerals import NUMERAL, to_int
 from minsheng_cli.source import SourceText
-from minsheng_cli.table import Cell, Row, Table, find_table
+from minsheng_cli.table import MAX_TASK_NUMBER, Cell, Row, Table, find_table
 from minsheng_cli.units import canonical_unit, split_units
 
 # A vertical category label once its lines are joined: 就业增收（5项）. The count is optional.
-_LABEL = re.compile(rf"(?P<name>[^（(）)]+?)(?:[（(](?P<count>{NUMERAL})项[）)])")
-_CJK_END = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]$")
-_CJK_START = re.compile(r"^[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+# The name starts only where a run of non-brackets starts (the lookbehind), so that a
+# long cell without a label is tried once and not once per character.
+_LABEL = re.compile(rf"(?<![^（(）)])(?P<name>[^（(）)]+)[（(](?P<count>{NUMERAL})项[）)]")
+_CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 
 
 @dataclass
@@ -58,7 +60,17 @@ def parse_notice(source: SourceText, year: int | None = None) -> Notice:
     front = parse_front_matter(source.lines[: table.start_line - 1])
     builder = _Builder(table, year if year is not None else front.year)
     tasks = builder.build()
-    problems = builder.problems
+    problems = source.problems + builder.problems
+    the_year = year if year is not None else front.year
+    if the_year is not None and not dt.MINYEAR <= the_year <= dt.MAXYEAR:
+        problems.append(
+            _warning(
+                "bad-year",
+                f"年度{the_year if abs(the_year) < 10**12 else '（位数过多）'}"
+                f"不在公历{dt.MINYEAR}–{dt.MAXYEAR}年之内，"
+                "完成时限无法换算成日期",
+            )
+        )
     problems += _check_totals(front, tasks, builder.labels)
     meta = NoticeMeta(
         document_number=front.document_number,
@@ -112,6 +124,16 @@ class _Builder:
                     )
                 )
         for row in table.rows:
+            if row.number > MAX_TASK_NUMBER:
+                self.problems.append(
+                    _warning(
+                        "bad-number",
+                        f"第{row.line}行的序号“{_shorten(row.number_cell.compact)}”"
+                        f"超过{MAX_TASK_NUMBER}，不像是事项序号，该项未收录",
+                        row.line,
+                    )
+                )
+                continue
             cells: list[Cell | None] = list(row.cells)
             if has_category and len(cells) == width - 1:
                 # The merged category cell is missing altogether: do not inherit across it.
@@ -324,15 +346,19 @@ def _check_totals(
     return problems
 
 
+def _shorten(text: str, width: int = 20) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def _parts(cell: Cell | None) -> list[str]:
     return cell.parts if cell is not None else []
 
 
 def _join_text(parts: list[str]) -> str:
     """Join wrapped lines: no space between CJK text, one space between Latin words."""
-    text = ""
+    pieces: list[str] = []
     for part in parts:
-        if text and not (_CJK_END.search(text) or _CJK_START.search(part)):
-            text += " "
-        text += part
-    return text
+        if pieces and not (_CJK.match(pieces[-1][-1]) or _CJK.match(part[0])):
+            pieces.append(" ")
+        pieces.append(part)
+    return "".join(pieces)

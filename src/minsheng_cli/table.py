@@ -16,7 +16,11 @@ from minsheng_cli._data import load_table
 
 # Optional non-tab whitespace, then the tab that opens a cell.
 _CELL_START = re.compile(r"^[^\S\t\n]*\t")
-_ROW_NUMBER = re.compile(r"^(\d{1,5})[.、．]?$")
+_ROW_NUMBER = re.compile(r"(\d+)[.、．]?")
+
+MAX_TASK_NUMBER = 999_999_999
+"""The largest task number taken as one. A longer run of digits still starts a row
+(so that its cells are not swallowed by the row above), but the parser drops it."""
 _SPACE = re.compile(r"\s+")
 
 
@@ -110,9 +114,9 @@ def find_table(lines: list[str]) -> Table | None:
     rows: list[Row] = []
     stray: list[Cell] = []
     for cell in cells[stop:]:
-        match = _ROW_NUMBER.match(cell.compact)
+        match = _ROW_NUMBER.fullmatch(cell.compact)
         if match is not None:
-            rows.append(Row(number=int(match.group(1)), number_cell=cell, cells=[]))
+            rows.append(Row(number=_task_number(match.group(1)), number_cell=cell, cells=[]))
         elif rows:
             rows[-1].cells.append(cell)
         else:
@@ -130,6 +134,12 @@ def find_table(lines: list[str]) -> Table | None:
     )
 
 
+def _task_number(digits: str) -> int:
+    """The number, or MAX_TASK_NUMBER + 1 for any longer one (int() refuses 4,300 digits)."""
+    digits = digits.lstrip("0") or "0"
+    return int(digits) if len(digits) <= len(str(MAX_TASK_NUMBER)) else MAX_TASK_NUMBER + 1
+
+
 def _cut_trailing_text(row: Row, width: int) -> int | None:
     """Split text that follows the table off the last cell of a complete last row.
 
@@ -139,13 +149,10 @@ def _cut_trailing_text(row: Row, width: int) -> int | None:
     if len(row.cells) < width - 1 or not row.cells:
         return None
     cell = row.cells[-1]
-    seen_text = False
-    for index, text in enumerate(cell.lines):
-        if text.strip():
-            seen_text = True
-            continue
-        rest = [i for i in range(index, len(cell.lines)) if cell.lines[i].strip()]
-        if seen_text and rest:
-            cell.lines = cell.lines[:index]
-            return cell.line + rest[0]
+    filled = [i for i, text in enumerate(cell.lines) if text.strip()]
+    # The first blank line after the first text, when more text follows it.
+    for before, after in zip(filled, filled[1:], strict=False):
+        if after > before + 1:
+            cell.lines = cell.lines[: before + 1]
+            return cell.line + after
     return None
