@@ -109,13 +109,13 @@ def make_folders(folders: Iterable[Path]) -> list[Path]:
         while not os.path.lexists(folder):
             missing.append(folder)
             folder = folder.parent
-        if not folder.is_dir():
+        if not is_folder(folder):
             raise ExportError(f"{folder}：这是一个文件，不是文件夹，无法在其中写入")
         for part in reversed(missing):
             try:
                 part.mkdir()
             except FileExistsError:
-                if not part.is_dir():
+                if not is_folder(part):
                     raise ExportError(f"{part}：这是一个文件，不是文件夹，无法在其中写入") from None
                 continue
             except OSError as exc:
@@ -186,12 +186,27 @@ def os_error(path: Path, exc: OSError) -> ExportError:
     if exc.errno == errno.ENOENT:
         return ExportError(f"{path}：文件夹“{path.parent}”不存在，未写入")
     if exc.errno == errno.ENOTDIR:
-        blocker = next((p for p in path.parents if p.is_file()), None)
+        blocker = next((p for p in path.parents if _is_file(p)), None)
         if blocker is not None:
             return ExportError(f"{path}：“{blocker}”是一个文件，不是文件夹，未写入")
     reason = _REASONS.get(exc.errno or 0) or f"无法写入（{exc.strerror or exc}）"
     hint = _HINTS.get(exc.errno or 0)
     return ExportError(f"{path}：{reason}，未写入", [hint] if hint else [])
+
+
+def is_folder(path: Path) -> bool:
+    """Whether `path` is a folder (or a symlink to one); False for any error, a long name too."""
+    try:
+        return stat.S_ISDIR(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return False
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return False
 
 
 def _replaceable_mode(path: Path, *, force: bool) -> int | None:

@@ -17,6 +17,7 @@ from minsheng_cli.export.document import ExportDocument
 from minsheng_cli.export.files import (
     atomic_write,
     check_targets,
+    is_folder,
     make_folders,
     os_error,
     remove_stale_temporaries,
@@ -188,7 +189,7 @@ def _names_folder(output: str | Path) -> bool:
     """A trailing slash, or an existing folder, means "write the default name in here"."""
     text = str(output)
     slashes = tuple(s for s in (os.sep, os.altsep, "/") if s)
-    return (isinstance(output, str) and text.endswith(slashes)) or Path(output).is_dir()
+    return (isinstance(output, str) and text.endswith(slashes)) or is_folder(Path(output))
 
 
 def _split(
