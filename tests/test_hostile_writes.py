@@ -390,6 +390,7 @@ def test_write_removes_only_its_own_stale_temporaries(tmp_path: Path) -> None:
     kept = [
         ".表.xlsx.89abcdef.tmp",  # fresh: a run may still be writing it
         ".notes.tmp",  # not our pattern
+        ".notes.txt.0123abcd.tmp",  # not an export's
         "表.0123abcd.tmp",  # not hidden: not ours
         "表.xlsx",
     ]
@@ -749,3 +750,14 @@ def test_write_prepare_creates_nothing_when_refusing(notice: Notice, tmp_path: P
     with pytest.raises(ExportError, match="文件已存在"):
         prepare_targets([*other, *planned])
     assert not (tmp_path / "z").exists()
+
+
+def test_write_empty_output_is_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = _wr_run("-f", "csv", "-o", "")
+    _wr_clean(result)
+    assert result.exit_code == 2
+    assert "--output" in result.output and "不能为空" in result.output
+    assert _wr_listing(tmp_path) == []

@@ -118,10 +118,13 @@ def write_all(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view) :]
 
 
-def remove_stale_temporaries(folder: Path, *, older_than: float = STALE_AFTER) -> list[Path]:
+def remove_stale_temporaries(
+    folder: Path, *, pattern: re.Pattern[str] = _OUR_TEMPORARY, older_than: float = STALE_AFTER
+) -> list[Path]:
     """Remove what create_temporary left in `folder` when a run was killed; return them.
 
-    Only regular files named like ours, owned by this user (where the platform says),
+    Only regular files whose whole name matches `pattern` (by default any name
+    create_temporary makes), owned by this user (where the platform says),
     and untouched for `older_than` seconds: a temporary file of a run still going is
     never that old, and nobody else's file is touched.
     """
@@ -133,7 +136,7 @@ def remove_stale_temporaries(folder: Path, *, older_than: float = STALE_AFTER) -
     except OSError:
         return removed
     for entry in entries:
-        if not _OUR_TEMPORARY.fullmatch(entry.name):
+        if not pattern.fullmatch(entry.name):
             continue
         try:
             info = entry.stat(follow_symlinks=False)

@@ -65,6 +65,10 @@ def export(
     """
     from minsheng_cli.export.plan import plan_export, prepare_targets, write_planned
 
+    if output == "":
+        raise typer.BadParameter(
+            "不能为空；要写在当前目录，请省略 -o 或写 -o ./", param_hint="--output"
+        )
     chosen = task_filter(unit, lead, category, month, quarter, before, search)
     planned = plan_export(load(notice, year), chosen, fmt, output=output, split_by=split_by)
     prepared = prepare_targets(planned, force=force)

@@ -93,7 +93,8 @@ def write_docx(document: ExportDocument, stream: IO[bytes]) -> None:
     _add_table(word, document)
     # The template signs every file "python-docx"; these go out under the issuer's name.
     properties = word.core_properties
-    properties.author, properties.title = document.meta.issuer or "", _clean(document.title)
+    properties.author = _clean(document.meta.issuer or "")
+    properties.title = _clean(document.title)
     properties.comments = ""
     word.save(stream)
 

@@ -48,10 +48,12 @@ _REASONS = {
 }
 if hasattr(errno, "EDQUOT"):  # POSIX only
     _REASONS[errno.EDQUOT] = "超出磁盘配额"
+# The temporaries atomic_write makes for an export: ".<name>.<format>.<8 random>.tmp".
+_EXPORT_TEMPORARY = re.compile(r"\..+\.(xlsx|docx|csv|json|md)\.[0-9a-z_]{8}\.tmp")
 _HINTS = {
     errno.ENOSPC: "请腾出空间后重试；原有文件没有改动。",
     errno.ENAMETOOLONG: "请用 -o 指定短一些的文件名。",
-    errno.EACCES: "请换一个有写入权限的文件夹，或用 -o 指定。",
+    errno.EACCES: "请确认文件没有在 Excel 或 WPS 中打开，且对文件夹有写入权限。",
 }
 
 
@@ -158,7 +160,11 @@ def atomic_write(path: Path, write: Callable[[IO[bytes]], None], *, force: bool 
 
 def remove_stale_temporaries(folders: Iterable[Path]) -> list[Path]:
     """Remove the day-old temporary files killed exports left in these folders."""
-    return [path for folder in folders for path in _fs.remove_stale_temporaries(folder)]
+    return [
+        path
+        for folder in folders
+        for path in _fs.remove_stale_temporaries(folder, pattern=_EXPORT_TEMPORARY)
+    ]
 
 
 def exists_error(*paths: Path) -> ExportError:
