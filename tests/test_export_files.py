@@ -59,19 +59,6 @@ def test_force_overwrites(tmp_path: Path) -> None:
     assert target.read_bytes() == b"new"
 
 
-def test_file_appearing_meanwhile_is_not_replaced(tmp_path: Path) -> None:
-    target = tmp_path / "out.csv"
-
-    def write(stream: IO[bytes]) -> None:
-        target.write_bytes(b"someone else")  # created while we were writing
-        stream.write(b"ours")
-
-    with pytest.raises(ExportError, match="文件已存在"):
-        atomic_write(target, write)
-    assert target.read_bytes() == b"someone else"
-    assert os.listdir(tmp_path) == ["out.csv"]
-
-
 def test_interrupted_write_leaves_nothing(tmp_path: Path) -> None:
     target = tmp_path / "out.csv"
     target.write_bytes(b"old")

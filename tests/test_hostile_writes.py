@@ -695,8 +695,12 @@ def test_write_without_posix_names_still_refuses_and_completes(tmp_path: Path) -
     assert _wr_listing(tmp_path) == ["表.xlsx"]
 
 
-@pytest.mark.usefixtures("_wr_windows")
-def test_write_without_hard_links_never_replaces_a_file_that_appeared(tmp_path: Path) -> None:
+@pytest.mark.parametrize("platform", ["posix", "windows"])
+def test_write_never_replaces_a_file_that_appeared(
+    platform: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    if platform == "windows":  # no hard links: the name is claimed with O_EXCL instead
+        request.getfixturevalue("_wr_windows")
     target = tmp_path / "out.csv"
 
     def write(stream: IO[bytes]) -> None:
