@@ -82,11 +82,12 @@ def _detail(text: str, style: str = "") -> Text:
 class _Adaptive:
     """A table at `NARROW` columns or more; below that, its rows as records, one field per line.
 
-    A grid (no header) shows each row on one line, label and value side by side.
+    A grid (no header) shows each row as one text, its cells joined by `separator`.
     """
 
-    def __init__(self, table: Table) -> None:
+    def __init__(self, table: Table, separator: str = "：") -> None:
         self.table = table
+        self.separator = separator
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         if options.max_width >= NARROW:
@@ -107,7 +108,7 @@ class _Adaptive:
                     if header and value.plain:
                         yield Text.assemble((f"{header}：", "bold"), _indented(value))
             else:
-                yield Text(" ").join(value for _header, value in fields if value.plain)
+                yield Text(self.separator).join(value for _header, value in fields if value.plain)
         if table.caption:
             yield Text("")
             yield _as_text(table.caption)
@@ -201,7 +202,7 @@ def task_detail(notice: Notice, task: Task) -> RenderableType:
         _Adaptive(fields),
         Text(""),
         Text("原文（→ 表示单元格开头的制表符，· 表示不换行空格）：", style="bold"),
-        _Adaptive(source),
+        _Adaptive(source, separator=" "),
     )
 
 
