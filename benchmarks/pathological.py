@@ -27,8 +27,8 @@ def _repeat(fragment: str, length: int) -> str:
 
 
 def _front(line: str) -> Callable[[list[str]], list[str]]:
-    """Put `line` into the front matter, after the 文号."""
-    return lambda lines: [lines[0], line, *lines[1:]]
+    """Put `line` in place of the 文号, so that every front-matter pattern meets it."""
+    return lambda lines: [line, *lines[1:]]
 
 
 # In the bundled notice, task 1's category cell is lines 27–31 ("\t就", "业", "增", "收",

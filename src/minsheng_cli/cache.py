@@ -226,7 +226,8 @@ def _maybe_prune(folder: Path, *, now: float | None = None) -> None:
     now = time.time() if now is None else now
     stamp = folder / _PRUNED
     try:
-        if now - os.stat(stamp, follow_symlinks=False).st_mtime < PRUNE_EVERY:
+        info = os.stat(stamp, follow_symlinks=False)
+        if stat.S_ISREG(info.st_mode) and now - info.st_mtime < PRUNE_EVERY:
             return
     except FileNotFoundError:
         pass
