@@ -395,7 +395,6 @@ def _in_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
     monkeypatch.delenv("MINSHENG_CACHE_DIR", raising=False)
     monkeypatch.delenv("MINSHENG_NO_CACHE", raising=False)
-    monkeypatch.setattr(sys, "platform", "linux")
     return home
 
 
@@ -414,6 +413,12 @@ def _in_tree(root: Path) -> dict[str, bytes | str]:
     return tree
 
 
+_IN_LINUX = pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="platformdirs' Linux (XDG) layout"
+)
+
+
+@_IN_LINUX
 def test_input_cache_lives_in_platformdirs_folder(_in_home: Path, notice: Notice) -> None:
     assert cache.cache_dir() == _in_home / ".cache" / "minsheng"
     assert load_notice() == notice
@@ -424,6 +429,7 @@ def test_input_cache_lives_in_platformdirs_folder(_in_home: Path, notice: Notice
     assert load_notice() == notice
 
 
+@_IN_LINUX
 def test_input_cache_honours_xdg_and_overrides(
     _in_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -435,6 +441,7 @@ def test_input_cache_honours_xdg_and_overrides(
     assert cache.cache_dir() is None
 
 
+@_IN_LINUX
 def test_input_open_cache_folder_is_made_private(_in_home: Path, notice: Notice) -> None:
     folder = _in_home / ".cache" / "minsheng"
     folder.mkdir(parents=True, mode=0o777)

@@ -150,9 +150,7 @@ def _write(folder: Path, entry: Path, blob: bytes) -> None:
     fd, temporary = _fs.create_temporary(folder, _TEMP_PREFIX, mode=0o600)
     try:
         try:
-            view = memoryview(blob)
-            while view:
-                view = view[os.write(fd, view) :]
+            _fs.write_all(fd, blob)
         finally:
             os.close(fd)
         os.replace(temporary, entry)  # replaces a planted symlink itself, not its target
