@@ -60,10 +60,12 @@ def _year(value: int | None) -> int | None:
     return value
 
 
-def _filled_text(option: str, value: str | None) -> str | None:
+def _filled_text(option: str, value: str | None, instead: str = "") -> str | None:
     """An option given as '' or blanks is a mistake, not "no filter": say so."""
     if value is not None and not value.strip():
-        raise typer.BadParameter(f"{option} 不能为空；不需要这个条件时请不写 {option}")
+        raise typer.BadParameter(
+            f"{option} 不能为空；{instead or f'不需要这个条件时请不写 {option}'}"
+        )
     return value
 
 
@@ -72,11 +74,7 @@ def _filled(param: typer.CallbackParam, value: str | None) -> str | None:
 
 
 def _category(value: str | None) -> str | None:
-    if value is not None and not value.strip():
-        raise typer.BadParameter(
-            f"--category 不能为空；原文没有类别的事项请用 --category {UNCATEGORISED}"
-        )
-    return value
+    return _filled_text("--category", value, f"原文没有类别的事项请用 --category {UNCATEGORISED}")
 
 
 def _notice_path(value: str) -> Path:
