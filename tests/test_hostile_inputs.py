@@ -468,6 +468,12 @@ def _in_home_is_a_file(monkeypatch: pytest.MonkeyPatch) -> None:
     home.write_text("", encoding="utf-8")
 
 
+def _in_home_read_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        pytest.skip("root writes through any permission bits")
+    Path(os.environ["HOME"]).chmod(0o500)
+
+
 def _in_cache_is_a_file(monkeypatch: pytest.MonkeyPatch) -> None:
     folder = Path(os.environ["HOME"]) / ".cache"
     folder.mkdir()
@@ -487,6 +493,7 @@ def _in_cache_of_someone_else(monkeypatch: pytest.MonkeyPatch) -> None:
 NO_CACHE: dict[str, Callable[[pytest.MonkeyPatch], None]] = {
     "no home": _in_no_home,
     "home is a file": _in_home_is_a_file,
+    "home read-only": _in_home_read_only,
     "cache folder is a file": _in_cache_is_a_file,
     "platformdirs missing": _in_no_platformdirs,
     "cache folder of another user": _in_cache_of_someone_else,
