@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import secrets
 import stat
 import time
 from pathlib import Path
@@ -22,7 +21,7 @@ O_BINARY: int = getattr(os, "O_BINARY", 0)  # Windows: no newline translation
 TEMP_SUFFIX = ".tmp"
 # What create_temporary(folder, f".{name}.") makes: ".<name>.<8 random>.tmp". The random
 # part also admits tempfile's alphabet, which earlier versions used for the same names.
-_OUR_TEMPORARY = re.compile(r"\..+\.[0-9a-z_]{8}\.tmp")
+_OUR_TEMPORARY = re.compile(r"\A\..+\.[0-9a-z_]{8}\.tmp")
 STALE_AFTER = 24 * 3600.0
 
 
@@ -73,9 +72,11 @@ def read_regular(path: Path, limit: int, *, follow_symlinks: bool = True) -> byt
             raise NotRegularFileError(path, file_kind(mode))
     fd = os.open(path, flags)
     try:
-        mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):
-            raise NotRegularFileError(path, file_kind(mode))
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise NotRegularFileError(path, file_kind(info.st_mode))
+        if info.st_size > limit:
+            raise TooLargeError(path, limit)
         if O_NONBLOCK:
             os.set_blocking(fd, True)
         chunks: list[bytes] = []
@@ -103,7 +104,7 @@ def create_temporary(folder: Path, prefix: str, *, mode: int = 0o666) -> tuple[i
     """
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | O_NOFOLLOW | O_BINARY
     for _ in range(100):
-        path = folder / f"{prefix}{secrets.token_hex(4)}{TEMP_SUFFIX}"
+        path = folder / f"{prefix}{_token()}{TEMP_SUFFIX}"
         try:
             return os.open(path, flags, mode), path
         except FileExistsError:
@@ -150,3 +151,9 @@ def remove_stale_temporaries(
             os.unlink(entry.path)
             removed.append(Path(entry.path))
     return removed
+
+
+def _token() -> str:
+    import secrets  # only writes pay for it
+
+    return secrets.token_hex(4)
