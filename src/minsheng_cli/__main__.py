@@ -1,3 +1,3 @@
-from minsheng_cli.cli import main
+from minsheng_cli._entry import main
 
 main()

@@ -22,6 +22,7 @@ from minsheng_cli.cli.options import (
     task_filter,
 )
 from minsheng_cli.cli.output import display
+from minsheng_cli.cli.visible import visible
 from minsheng_cli.export import ExportFormat, SplitBy
 
 
@@ -73,7 +74,7 @@ def export(
     planned = plan_export(load(notice, year), chosen, fmt, output=output, split_by=split_by)
     prepared = prepare_targets(planned, force=force)
     for folder in prepared.created:
-        print(f"已创建文件夹 {folder}", file=sys.stderr)
+        print(f"已创建文件夹 {visible(str(folder))}", file=sys.stderr)
     if prepared.removed:
         print(f"已清理 {len(prepared.removed)} 个中断的导出遗留的临时文件", file=sys.stderr)
     written = write_planned(planned, fmt, force=force, stdout=sys.stdout.buffer)
@@ -83,7 +84,7 @@ def export(
             for path in written:
                 done.append(path)
                 if not planned[0].to_stdout:
-                    print(path)
+                    print(visible(str(path)))
             return
         from rich.progress import Progress
 
@@ -97,12 +98,15 @@ def export(
             _say_partial(done, len(planned))
         raise
     for item in planned:
-        print(item.path)
-    print(f"共写入 {len(planned)} 个文件，位于 {planned[0].path.parent}", file=sys.stderr)
+        print(visible(str(item.path)))
+    print(
+        f"共写入 {len(planned)} 个文件，位于 {visible(str(planned[0].path.parent))}",
+        file=sys.stderr,
+    )
 
 
 def _say_partial(done: list[Path], total: int) -> None:
     """A split stopped part way: say which files are there, so none is mistaken for missing."""
     print(f"导出中断，{total} 个文件中已写入 {len(done)} 个：", file=sys.stderr)
     for path in done:
-        print(f"  {path}", file=sys.stderr)
+        print(f"  {visible(str(path))}", file=sys.stderr)
