@@ -1,14 +1,18 @@
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from minsheng_cli import Notice
 from minsheng_cli.cli import app
 
-from .conftest import DATA
+from .conftest import DATA, ROOT
+from .test_recipients import CHUANYING, THROUGH_COUNTIES
 
 runner = CliRunner()
 
@@ -156,3 +160,192 @@ def test_help_is_chinese() -> None:
     assert result.exit_code == 0
     assert "列出事项" in result.output
     assert "minsheng list --unit 市民政局" in result.output
+
+
+# Units as real recipients. The numbers are those of tests/test_recipients.py, checked
+# by hand against the notice: 36 tasks name 各县（市）区 and 20 name 各城区.
+
+RECIPIENT_ROLES = [
+    (["--unit", "船营区"], 1, "配合（各县（市）区）"),
+    (["--unit", "船营区"], 5, "配合（各城区）"),
+    (["--unit", "船营区"], 49, "牵头（各县（市）区）"),
+    (["--unit", "丰满区"], 55, "配合"),
+    (["--unit", "丰满区政府"], 55, "配合"),
+    (["--unit", "市中心医院"], 16, "配合（市直三所医院）"),
+    (["--unit", "高新区"], 1, "配合（开发区）"),
+    (["--unit", "各县（市）区"], 49, "牵头"),
+]
+
+
+def _roles(args: list[str]) -> dict[int, str]:
+    result = runner.invoke(app, ["list", *args, "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert rows[0][-1] == "本单位职责"
+    return {int(row[0]): row[-1] for row in rows[1:]}
+
+
+@pytest.mark.parametrize(("args", "number", "role"), RECIPIENT_ROLES)
+def test_recipient_role_column(args: list[str], number: int, role: str) -> None:
+    assert _roles(args)[number] == role
+
+
+RECIPIENT_LISTS = [
+    (["--unit", "船营区"], CHUANYING),
+    (["--unit", "丰满区"], sorted([*CHUANYING, 55])),
+    (["--unit", "丰满区政府"], sorted([*CHUANYING, 55])),
+    (["--unit", "丰满区人民政府"], sorted([*CHUANYING, 55])),
+    (["--unit", "市中心医院"], [16]),
+    (["--unit", "各县（市）区"], THROUGH_COUNTIES),
+    (["--unit", "船营区", "--lead"], [49, 69]),
+    (
+        ["--unit", "市民政局", "--unit", "市人社局"],
+        sorted(set(MINZHENG) | {1, 2, 3, 4, 9, 10, 11, 27, 31, 36}),
+    ),
+    (["--unit", "市民政局", "--unit", "民政局"], MINZHENG),
+    (
+        ["--unit", "市民政局", "--unit", "市人社局", "--lead"],
+        [1, 2, 3, 4, 9, 10, 11, 18, 19, 20, 21, 22, 23, 24, 25, 29, 68, 70, 71],
+    ),
+]
+
+
+@pytest.mark.parametrize(("args", "numbers"), RECIPIENT_LISTS)
+def test_recipient_listing(args: list[str], numbers: list[int]) -> None:
+    assert _numbers(["list", *args]) == numbers
+
+
+def test_union_of_two_units_lists_each_task_once() -> None:
+    both = _numbers(["list", "--unit", "市民政局", "--unit", "市人社局"])
+    assert len(both) == len(set(both))
+    assert set(both) == set(_numbers(["list", "--unit", "市民政局"])) | set(
+        _numbers(["list", "--unit", "市人社局"])
+    )
+
+
+def test_json_records_carry_recipients() -> None:
+    result = runner.invoke(app, ["show", "16", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    [record] = json.loads(result.stdout)
+    assert record["recipients"] == [
+        {"name": "市卫计委", "role": "牵头", "via": None},
+        {"name": "市中心医院", "role": "配合", "via": "市直三所医院"},
+        {"name": "市人民医院", "role": "配合", "via": "市直三所医院"},
+        {"name": "市中西医结合医院", "role": "配合", "via": "市直三所医院"},
+    ]
+
+
+def test_units_lists_groups_with_members() -> None:
+    result = runner.invoke(app, ["units", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = {row["unit"]: row for row in json.loads(result.stdout)}
+    assert rows["各城区"]["members"] == ["昌邑区", "龙潭区", "船营区", "丰满区"]
+    assert rows["市民政局"]["members"] is None
+    assert len(rows) == 45
+
+
+def test_units_recipients_counts_every_task_once_per_recipient(notice: Notice) -> None:
+    result = runner.invoke(app, ["units", "--recipients", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = {row["recipient"]: row for row in json.loads(result.stdout)}
+    assert len(rows) == 54  # 40 units named directly, less 丰满区政府 (丰满区), plus 15 members
+    assert "各县（市）区" not in rows and "丰满区政府" not in rows
+    assert rows["船营区"] == {"recipient": "船营区", "lead": 2, "supporting": 54, "total": 56}
+    assert rows["丰满区"]["total"] == 57
+    assert rows["市中心医院"] == {"recipient": "市中心医院", "lead": 0, "supporting": 1, "total": 1}
+    # Against the table itself: each task counts once under each of its recipients.
+    for name, row in rows.items():
+        tasks = [t for t in notice.tasks if any(r.name == name for r in t.recipients)]
+        assert row["total"] == len(tasks), name
+    assert sum(row["lead"] for row in rows.values()) == sum(
+        len(notice.recipient_table.groups.get(t.units[0], [t.units[0]])) for t in notice.tasks
+    )
+
+
+OVERLAY_CASES = [
+    ('[recipients.groups]\n"开发区" = ["高新区", "北大湖开发区"]\n', 0, "", 31),
+    (
+        '[recipients.groups]\n"开发区" = ["高新区"]\n"各乡镇" = ["一镇"]\n',
+        0,
+        "minsheng.toml:3：通知的责任单位中没有统称“各乡镇”",
+        0,
+    ),
+    (
+        '[recipients.groups]\n"开发区" = ["高新区",\n  "高新区"]\n',
+        1,
+        "minsheng.toml:3：统称“开发区”中“高新区”出现了两次",
+        0,
+    ),
+    ("[corrections]\n", 1, "minsheng.toml:1：不认识的部分 [corrections]", 0),
+]
+
+
+@pytest.mark.parametrize(("text", "code", "message", "zone_tasks"), OVERLAY_CASES)
+def test_overlay_beside_the_notice(
+    tmp_path: Path, text: str, code: int, message: str, zone_tasks: int
+) -> None:
+    notice = tmp_path / "通知.txt"
+    notice.write_bytes((ROOT / "data" / "notice.txt").read_bytes())
+    (tmp_path / "minsheng.toml").write_text(text, encoding="utf-8")
+    args = ["list", "--unit", "北大湖开发区", "--notice", str(notice), "--format", "json"]
+    result = runner.invoke(app, args)
+    assert message in (result.stderr if code else _validate(notice))
+    if code == 0 and zone_tasks:
+        assert result.exit_code == 0, result.output
+        assert len(json.loads(result.stdout)) == zone_tasks
+    elif code:
+        assert result.exit_code == code
+        assert "Traceback" not in result.output
+
+
+def _validate(notice: Path) -> str:
+    result = runner.invoke(app, ["validate", "--notice", str(notice), "--format", "json"])
+    return "\n".join(problem["message"] for problem in json.loads(result.stdout))
+
+
+def test_overlay_option_applies_to_the_bundled_notice(tmp_path: Path) -> None:
+    overlay = tmp_path / "补充.toml"
+    overlay.write_text('[recipients.groups]\n"各城区" = ["昌邑区", "船营区"]\n', encoding="utf-8")
+    with_it = _numbers(["list", "--unit", "龙潭区", "--overlay", str(overlay)])
+    assert with_it == sorted(THROUGH_COUNTIES)  # no longer reached through 各城区
+    assert len(_numbers(["list", "--unit", "龙潭区"])) == 56
+
+
+def test_overlay_changes_are_never_served_stale(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("MINSHENG_NO_CACHE")
+    monkeypatch.setenv("MINSHENG_CACHE_DIR", str(tmp_path / "cache"))
+    notice = tmp_path / "通知.txt"
+    notice.write_bytes((ROOT / "data" / "notice.txt").read_bytes())
+    overlay = tmp_path / "minsheng.toml"
+    args = ["list", "--unit", "北大湖开发区", "--notice", str(notice)]
+    overlay.write_text('[recipients.groups]\n"开发区" = ["北大湖开发区"]\n', encoding="utf-8")
+    assert len(_numbers(args)) == 31
+    overlay.write_text('[recipients.groups]\n"各城区" = ["北大湖开发区"]\n', encoding="utf-8")
+    assert len(_numbers(args)) == 20
+    overlay.unlink()
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1
+    assert "通知中没有责任单位“北大湖开发区”" in result.stderr
+
+
+def test_another_city_keeps_groups_and_says_so_once(tmp_path: Path) -> None:
+    text = (ROOT / "data" / "notice.txt").read_text(encoding="utf-8")
+    notice = tmp_path / "other.txt"
+    notice.write_text(
+        text.replace("吉林市人民政府办公厅", "某某市人民政府办公厅", 1), encoding="utf-8"
+    )
+    result = runner.invoke(app, ["list", "--unit", "船营区", "--notice", str(notice)])
+    assert result.exit_code == 1
+    result = runner.invoke(app, ["list", "--unit", "各城区", "--notice", str(notice), "-f", "csv"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.count("统称未展开") == 1
+    assert "配合" in result.stdout
+
+
+@pytest.mark.parametrize("option", ["--unit", "--search", "--overlay"])
+def test_empty_option_is_a_usage_error(option: str) -> None:
+    result = runner.invoke(app, ["list", option, ""])
+    assert result.exit_code == 2
+    assert f"{option} 不能为空" in result.output

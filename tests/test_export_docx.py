@@ -18,7 +18,7 @@ from docx.table import Table
 from minsheng_cli import Notice, load_notice
 from minsheng_cli.export.document import ExportDocument
 from minsheng_cli.export.docx import write_docx
-from minsheng_cli.query import TaskFilter, select
+from minsheng_cli.query import TaskFilter, resolve_targets, select
 
 NOTICE: Notice = load_notice()
 SOURCE_HEADERS = ["序号", "类别", "工作内容", "完成时限", "责任单位"]
@@ -28,10 +28,10 @@ CATEGORY, CONTENT, DEADLINE, UNITS = 1, 2, 3, 4
 def make_document(task_filter: TaskFilter) -> ExportDocument:
     """What the export command passes on: lead tasks first for a per-unit document."""
     tasks = select(NOTICE, task_filter)
-    unit = task_filter.unit
-    if unit is not None:
-        tasks = sorted(tasks, key=lambda task: task.lead_unit != unit)
-    return ExportDocument(meta=NOTICE.meta, tasks=tasks, title="附件标题", unit=unit)
+    targets = tuple(resolve_targets(NOTICE, task_filter.units))
+    if targets:
+        tasks = sorted(tasks, key=lambda task: not targets[0].leads(task))
+    return ExportDocument(meta=NOTICE.meta, tasks=tasks, title="附件标题", targets=targets)
 
 
 def export(document: ExportDocument) -> WordDocument:
@@ -65,7 +65,11 @@ def merge_of(tc: CT_Tc) -> str | None:
 
 @pytest.mark.parametrize(
     ("task_filter", "rows"),
-    [(TaskFilter(), 80), (TaskFilter(unit="市民政局"), 15), (TaskFilter(unit="市总工会"), 2)],
+    [
+        (TaskFilter(), 80),
+        (TaskFilter(units=("市民政局",)), 15),
+        (TaskFilter(units=("市总工会",)), 2),
+    ],
 )
 def test_one_row_per_task(task_filter: TaskFilter, rows: int) -> None:
     assert len(data_rows(export(make_document(task_filter)).tables[0])) == rows
@@ -133,7 +137,7 @@ def test_deadline_as_written(number: int, lines: list[str]) -> None:
 
 
 def test_per_unit_document_marks_role() -> None:
-    table = export(make_document(TaskFilter(unit="市民政局"))).tables[0]
+    table = export(make_document(TaskFilter(units=("市民政局",)))).tables[0]
     header, *rows = [row._tr for row in table.rows]
     assert paragraphs(header.tc_lst[-1]) == ["本单位职责"]
     assert [paragraphs(row.tc_lst[-1])[0] for row in rows] == ["牵头"] * 12 + ["配合"] * 3

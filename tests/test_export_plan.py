@@ -21,7 +21,7 @@ runner = CliRunner()
     [
         (TaskFilter(), "吉林市2015年改善民生事项及责任分工表.xlsx", None),
         (
-            TaskFilter(unit="民政局"),
+            TaskFilter(units=("民政局",)),
             "吉林市2015年改善民生事项及责任分工表-市民政局.xlsx",
             "市民政局（牵头12项，配合3项）",
         ),
@@ -41,7 +41,7 @@ def test_default_names_and_subtitles(
 
 
 def test_unit_documents_list_lead_tasks_first(notice: Notice) -> None:
-    [planned] = plan_export(notice, TaskFilter(unit="市民政局"), ExportFormat.csv)
+    [planned] = plan_export(notice, TaskFilter(units=("市民政局",)), ExportFormat.csv)
     roles = [planned.document.role(t) for t in planned.document.tasks]
     assert roles == ["牵头"] * 12 + ["配合"] * 3
 
@@ -57,6 +57,58 @@ def test_split_by_unit_writes_every_unit(notice: Notice, tmp_path: Path) -> None
     assert rows == sum(len(t.units) for t in notice.tasks)
     assert all(f.parent == tmp_path / "out" for f in files)
     assert len(result.stdout.splitlines()) == 45
+
+
+def test_split_by_recipient_writes_one_file_per_real_recipient(
+    notice: Notice, tmp_path: Path
+) -> None:
+    out = tmp_path / "分发"
+    result = runner.invoke(app, ["export", "-f", "csv", "--split-by", "recipient", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    title = "吉林市2015年改善民生事项及责任分工表"
+    numbers: dict[str, list[int]] = {}
+    for path in out.iterdir():
+        rows = list(csv.reader(io.StringIO(path.read_text("utf-8-sig"))))
+        numbers[path.stem.removeprefix(f"{title}-")] = [int(row[0]) for row in rows[1:]]
+    assert not set(numbers) & set(notice.recipient_table.groups)  # no file for a group
+    assert "丰满区政府" not in numbers  # its task goes to 丰满区's file
+    assert len(numbers) == 54
+    assert len(numbers["船营区"]) == 56
+    assert len(numbers["丰满区"]) == 57
+    assert 55 in numbers["丰满区"]
+    # Every task is in the file of each of its recipients, and in no other.
+    for task in notice.tasks:
+        holders = {name for name, tasks in numbers.items() if task.number in tasks}
+        assert holders == {r.name for r in task.recipients}, task.number
+    assert sum(map(len, numbers.values())) == sum(len(t.recipients) for t in notice.tasks)
+
+
+RECIPIENT_SUBTITLES = [
+    ("船营区", "船营区（牵头2项，配合54项，经各县（市）区36项，经各城区20项）"),
+    ("丰满区", "丰满区（牵头2项，配合55项，经各县（市）区36项，经各城区20项）"),
+    ("市中心医院", "市中心医院（牵头0项，配合1项，经市直三所医院1项）"),
+    ("市民政局", "市民政局（牵头12项，配合3项）"),
+]
+
+
+@pytest.mark.parametrize(("name", "subtitle"), RECIPIENT_SUBTITLES)
+def test_recipient_documents_lead_first_and_say_their_groups(
+    notice: Notice, name: str, subtitle: str
+) -> None:
+    planned = plan_export(notice, TaskFilter(), ExportFormat.csv, split_by=SplitBy.recipient)
+    [document] = [p.document for p in planned if p.document.unit == name]
+    assert document.subtitle == subtitle
+    roles = [document.role(t) or "" for t in document.tasks]
+    leads = [r for r in roles if r.startswith("牵头")]
+    assert roles[: len(leads)] == leads
+
+
+def test_split_by_recipient_names_filters(notice: Notice) -> None:
+    planned = plan_export(notice, TaskFilter(month=10), ExportFormat.md, split_by=SplitBy.recipient)
+    [chuanying] = [p for p in planned if p.document.unit == "船营区"]
+    assert chuanying.path.name == "吉林市2015年改善民生事项及责任分工表-船营区-10月到期.md"
+    assert chuanying.document.subtitle is not None
+    assert chuanying.document.subtitle.endswith("；筛选条件：10月到期")
 
 
 def test_split_by_category(notice: Notice) -> None:

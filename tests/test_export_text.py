@@ -13,11 +13,14 @@ from minsheng_cli import Notice, Task
 from minsheng_cli.export.document import ExportDocument
 from minsheng_cli.export.plan import Writer
 from minsheng_cli.export.text import write_csv, write_json, write_markdown
-from minsheng_cli.query import TaskFilter, select
+from minsheng_cli.query import TaskFilter, UnitTarget, select
 
 
 def _document(notice: Notice, tasks: list[Task], unit: str | None = None) -> ExportDocument:
-    return ExportDocument(meta=notice.meta, tasks=tasks, title="分工表", subtitle=None, unit=unit)
+    targets = (UnitTarget(unit),) if unit else ()
+    return ExportDocument(
+        meta=notice.meta, tasks=tasks, title="分工表", subtitle=None, targets=targets
+    )
 
 
 def _bytes(writer: Writer, document: ExportDocument) -> bytes:
@@ -51,7 +54,7 @@ def test_csv_neutralises_formulas(notice: Notice) -> None:
 
 
 def test_csv_for_a_unit_says_its_role(notice: Notice) -> None:
-    tasks = select(notice, TaskFilter(unit="市民政局"))
+    tasks = select(notice, TaskFilter(units=("市民政局",)))
     rows = list(
         csv.reader(
             io.StringIO(_bytes(write_csv, _document(notice, tasks, "市民政局")).decode("utf-8-sig"))
@@ -72,7 +75,7 @@ def test_markdown_is_a_pipe_table(notice: Notice) -> None:
 
 _FILTERS = st.builds(
     TaskFilter,
-    unit=st.sampled_from([None, "市民政局", "开发区"]),
+    units=st.sampled_from([(), ("市民政局",), ("开发区",), ("船营区", "市民政局")]),
     category=st.sampled_from([None, "医疗保障", "未标注"]),
     month=st.one_of(st.none(), st.integers(1, 12)),
 )
@@ -108,5 +111,5 @@ def _count_markdown(data: bytes) -> int:
 def test_text_exports_hold_every_task(
     notice: Notice, writer: Writer, count: Callable[[bytes], int], unit: str | None, rows: int
 ) -> None:
-    tasks = select(notice, TaskFilter(unit=unit))
+    tasks = select(notice, TaskFilter(units=(unit,) if unit else ()))
     assert count(_bytes(writer, _document(notice, tasks, unit))) == rows

@@ -19,7 +19,7 @@ from minsheng_cli import Deadline, DeadlineKind, Notice, Task
 from minsheng_cli.export._xlsx_cells import line_count, text_width
 from minsheng_cli.export.document import ExportDocument
 from minsheng_cli.export.xlsx import write_xlsx
-from minsheng_cli.query import UNCATEGORISED_LABEL, TaskFilter, resolve_unit, select
+from minsheng_cli.query import UNCATEGORISED_LABEL, TaskFilter, resolve_targets, select
 from minsheng_cli.serialize import TASK_HEADERS, task_row
 
 HEADER_ROW = 3
@@ -31,14 +31,14 @@ def _document(notice: Notice, task_filter: TaskFilter | None = None) -> ExportDo
     """A document as the exporter receives it: a unit's tasks lead-first, with a subtitle."""
     task_filter = task_filter or TaskFilter()
     tasks = select(notice, task_filter)
-    if task_filter.unit is None:
+    if not task_filter.units:
         return ExportDocument(meta=notice.meta, tasks=tasks, title="民生事项分工表")
-    unit = resolve_unit(notice, task_filter.unit)
-    led = [t for t in tasks if t.lead_unit == unit]
-    supported = [t for t in tasks if t.lead_unit != unit]
-    subtitle = f"{unit}（牵头{len(led)}项，配合{len(supported)}项）"
+    targets = tuple(resolve_targets(notice, task_filter.units))
+    led = [t for t in tasks if targets[0].leads(t)]
+    supported = [t for t in tasks if not targets[0].leads(t)]
+    subtitle = f"{targets[0].name}（牵头{len(led)}项，配合{len(supported)}项）"
     return ExportDocument(
-        meta=notice.meta, tasks=led + supported, title="分工表", subtitle=subtitle, unit=unit
+        meta=notice.meta, tasks=led + supported, title="分工表", subtitle=subtitle, targets=targets
     )
 
 
@@ -71,7 +71,7 @@ def _column(ws: Worksheet, header: str) -> list[object]:
 DOCUMENTS = [
     pytest.param(TaskFilter(), 80, [*TASK_HEADERS, *FILL_IN], id="full"),
     pytest.param(
-        TaskFilter(unit="市民政局"), 15, [*TASK_HEADERS, "本单位职责", *FILL_IN], id="unit"
+        TaskFilter(units=("市民政局",)), 15, [*TASK_HEADERS, "本单位职责", *FILL_IN], id="unit"
     ),
     pytest.param(TaskFilter(category="就业增收"), 5, [*TASK_HEADERS, *FILL_IN], id="category"),
 ]
@@ -195,7 +195,7 @@ def test_any_content_reads_back_unchanged(notice: Notice, text: str) -> None:
 
 
 def test_per_unit_document_says_the_role_lead_first(notice: Notice) -> None:
-    document = _document(notice, TaskFilter(unit="市民政局"))
+    document = _document(notice, TaskFilter(units=("市民政局",)))
     ws = _sheet(_reopen(document), "分工表")
     roles = _column(ws, "本单位职责")
     assert roles == ["牵头"] * 12 + ["配合"] * 3
@@ -292,7 +292,7 @@ def test_openpyxl_is_only_imported_for_xlsx() -> None:
 def test_libreoffice_renders_the_workbook(notice: Notice, tmp_path: Path) -> None:
     source = tmp_path / "分工表.xlsx"
     with source.open("wb") as stream:
-        write_xlsx(_document(notice, TaskFilter(unit="市民政局")), stream)
+        write_xlsx(_document(notice, TaskFilter(units=("市民政局",))), stream)
     # A profile of its own, so that a LibreOffice already running elsewhere does not interfere.
     profile = f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}"
     command = ["soffice", profile, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path)]

@@ -1477,7 +1477,7 @@ def test_write_without_posix_names_removes_stale_temporaries(tmp_path: Path) -> 
     [
         TaskFilter(category=""),
         TaskFilter(category="未标注"),
-        TaskFilter(unit="民政局", lead=True),
+        TaskFilter(units=("民政局",), lead=True),
         TaskFilter(search="  医疗  "),
         TaskFilter(quarter=1),
         TaskFilter(month=10, category="困难救助"),
@@ -1738,7 +1738,7 @@ def test_output_every_width_keeps_every_character(
     monkeypatch.setenv("COLUMNS", columns)
     result = _out_invoke(["list", "--unit", "市民政局"])
     _out_assert_clean(result)
-    tasks = query.select(notice, query.TaskFilter("市民政局", False, None, None, None, None, None))
+    tasks = query.select(notice, query.TaskFilter(units=("市民政局",)))
     wanted = _out_cjk("".join(t.content for t in tasks))
     assert not wanted - _out_cjk(result.stdout)
     assert "共15项" in _out_flat(result.stdout)
@@ -1978,13 +1978,13 @@ def _out_parse_once(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Parse each fuzzed notice once for all eight commands, not eight times, to stay fast."""
     from minsheng_cli.loader import load_notice
 
-    memo: dict[tuple[object, object], object] = {}
+    memo: dict[tuple[object, object, object], object] = {}
 
-    def cached(notice: object = None, *, year: object = None) -> object:
-        key = (notice, year)
+    def cached(notice: object = None, *, year: object = None, overlay: object = None) -> object:
+        key = (notice, year, overlay)
         if key not in memo:
             memo.clear()
-            memo[key] = load_notice(notice, year=year)  # type: ignore[arg-type]
+            memo[key] = load_notice(notice, year=year, overlay=overlay)  # type: ignore[arg-type]
         return memo[key]
 
     monkeypatch.setattr(_OUT_APP_MODULE, "load_notice", cached)

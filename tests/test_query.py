@@ -22,11 +22,11 @@ from minsheng_cli.query import (
 MINZHENG = [18, 19, 20, 21, 22, 23, 24, 25, 27, 28, 29, 31, 68, 70, 71]
 
 SELECTIONS: list[tuple[TaskFilter, list[int]]] = [
-    (TaskFilter(unit="市民政局"), MINZHENG),
-    (TaskFilter(unit="民政局"), MINZHENG),
-    (TaskFilter(unit="市民政局", lead=True), [18, 19, 20, 21, 22, 23, 24, 25, 29, 68, 70, 71]),
-    (TaskFilter(unit="市执法局"), [5, 48, 62, 63, 65, 66]),
-    (TaskFilter(unit="城管执法局", lead=True), [5, 48, 65, 66]),
+    (TaskFilter(units=("市民政局",)), MINZHENG),
+    (TaskFilter(units=("民政局",)), MINZHENG),
+    (TaskFilter(units=("市民政局",), lead=True), [18, 19, 20, 21, 22, 23, 24, 25, 29, 68, 70, 71]),
+    (TaskFilter(units=("市执法局",)), [5, 48, 62, 63, 65, 66]),
+    (TaskFilter(units=("城管执法局",), lead=True), [5, 48, 65, 66]),
     (TaskFilter(month=10), [18, 29, 37, 39, 43, 48, 49, 56, 66, 79, 80]),
     (TaskFilter(category="医疗保障"), list(range(8, 18))),
     (TaskFilter(category="未标注"), list(range(62, 81))),
@@ -34,8 +34,8 @@ SELECTIONS: list[tuple[TaskFilter, list[int]]] = [
     (TaskFilter(before=dt.date(2015, 6, 30)), [5, 9, 10, 11, 34]),
     (TaskFilter(search="公交"), [44]),
     (TaskFilter(search="低保 供热"), [28]),
-    (TaskFilter(unit="市民政局", month=10), [18, 29]),
-    (TaskFilter(unit="各县（市）"), [8]),
+    (TaskFilter(units=("市民政局",), month=10), [18, 29]),
+    (TaskFilter(units=("各县（市）",)), [8]),
     (TaskFilter(search="不存在的词"), []),
 ]
 
@@ -48,7 +48,11 @@ def test_select(notice: Notice, task_filter: TaskFilter, numbers: list[int]) -> 
 @pytest.mark.parametrize(
     ("task_filter", "message", "hint"),
     [
-        (TaskFilter(unit="市民证局"), "通知中没有责任单位“市民证局”", "您是不是要找：市民政局？"),
+        (
+            TaskFilter(units=("市民证局",)),
+            "通知中没有责任单位“市民证局”",
+            "您是不是要找：市民政局？",
+        ),
         (
             TaskFilter(category="医疗"),
             "通知中没有类别“医疗”",
@@ -86,7 +90,10 @@ def test_counts_add_up(notice: Notice) -> None:
 
 _FILTERS = st.builds(
     TaskFilter,
-    unit=st.sampled_from([None, "市民政局", "开发区", "各城区", "发改委"]),
+    units=st.lists(
+        st.sampled_from(["市民政局", "开发区", "各城区", "发改委", "船营区", "丰满区政府"]),
+        max_size=2,
+    ).map(tuple),
     lead=st.booleans(),
     category=st.sampled_from([None, "医疗保障", "未标注", "困难救助"]),
     month=st.one_of(st.none(), st.integers(1, 12)),
@@ -101,7 +108,8 @@ def test_a_filter_returns_an_ordered_subset(notice: Notice, task_filter: TaskFil
     numbers = [t.number for t in select(notice, task_filter)]
     assert numbers == sorted(numbers)
     # Dropping any one condition can only widen the result.
-    for field in ("unit", "category", "month", "quarter", "before", "search"):
-        changes: dict[str, Any] = {field: None, "lead": task_filter.lead and field != "unit"}
+    for field in ("units", "category", "month", "quarter", "before", "search"):
+        empty = () if field == "units" else None
+        changes: dict[str, Any] = {field: empty, "lead": task_filter.lead and field != "units"}
         wider = replace(task_filter, **changes)
         assert set(numbers) <= {t.number for t in select(notice, wider)}

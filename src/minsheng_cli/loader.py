@@ -9,6 +9,7 @@ from minsheng_cli import cache
 from minsheng_cli._data import DATA_DIR
 from minsheng_cli.errors import MinshengError
 from minsheng_cli.models import Notice
+from minsheng_cli.overlay import find_overlay
 from minsheng_cli.source import read_bytes, read_source
 
 BUNDLED_NAME = "内置通知 data/notice.txt"
@@ -24,24 +25,32 @@ def bundled_notice_path() -> Path:
     return Path(__file__).resolve().parents[2] / "data" / "notice.txt"
 
 
-def load_notice(path: Path | None = None, *, year: int | None = None) -> Notice:
+def load_notice(
+    path: Path | None = None, *, year: int | None = None, overlay: Path | None = None
+) -> Notice:
     """Read and parse a notice; the bundled one when `path` is None.
 
     `year` overrides the year taken from the 文号 or title. It must be a year of
-    the calendar (1–9999), or MinshengError is raised.
+    the calendar (1–9999), or MinshengError is raised. `overlay` is the notice's
+    minsheng.toml; by default the one beside a notice given as `path`, if any.
+    Every task comes with its real recipients (see `recipients.py`).
     """
     if year is not None and not dt.MINYEAR <= year <= dt.MAXYEAR:
         shown = year if abs(year) < 10**12 else "（位数过多）"
         raise MinshengError(f"年度 {shown} 超出公历范围（应在 {dt.MINYEAR}–{dt.MAXYEAR} 之间）")
     name = None if path else BUNDLED_NAME
+    overlay = find_overlay(path, overlay)
     path = path or bundled_notice_path()
     data = read_bytes(path)
-    entry = cache.entry_path(path, data, year)
+    entry = cache.entry_path(path, data, year, extra=[overlay] if overlay else [])
     notice = cache.load(entry)
     if notice is None:
         # Imported here: a cache hit needs neither the parser nor its regexes and tables.
+        from minsheng_cli.overlay import read_overlay
         from minsheng_cli.parser import parse_notice
+        from minsheng_cli.recipients import apply_recipients
 
         notice = parse_notice(read_source(path, data, name=name), year=year)
+        notice = apply_recipients(notice, read_overlay(overlay) if overlay else None)
         cache.store(entry, notice)
     return notice

@@ -51,6 +51,50 @@ class LineSpan(BaseModel):
     end: int = Field(ge=1, description="结束行号（含）")
 
 
+class RecipientRole(StrEnum):
+    LEAD = "牵头"
+    SUPPORT = "配合"
+
+
+class Recipient(BaseModel):
+    """A real recipient of a task: a unit named directly, or a member of a group it names."""
+
+    model_config = _RECORD
+
+    name: str = Field(description="实际接收单位")
+    role: RecipientRole = Field(description="牵头或配合")
+    via: str | None = Field(description="经由的统称（如“各城区”）；直接点名时为 null")
+
+
+class RecipientTable(BaseModel):
+    """Which real recipients each group name stands for, as applied to a notice.
+
+    Built from data/recipients.toml for the issuer's city, with the overlay's
+    [recipients] section on top. `aliases` already holds the suffixed names
+    (丰满区政府 → 丰满区).
+    """
+
+    model_config = _RECORD
+
+    city: str | None = Field(default=None, description="所用实际接收单位表的城市；没有时为 null")
+    groups: dict[str, list[str]] = Field(
+        default_factory=dict, description="统称 → 它代表的实际接收单位"
+    )
+    aliases: dict[str, str] = Field(default_factory=dict, description="别称 → 实际接收单位")
+
+    @property
+    def members(self) -> list[str]:
+        """Every real recipient named by a group, in table order, each once."""
+        return list(dict.fromkeys(m for members in self.groups.values() for m in members))
+
+    def recipient_of(self, name: str) -> str | None:
+        """The group member `name` stands for (丰满区政府 → 丰满区), or None."""
+        name = "".join(name.split())
+        if name in self.aliases:
+            return self.aliases[name]
+        return name if name in self.members else None
+
+
 class Task(BaseModel):
     """事项: one row of the allocation table."""
 
@@ -63,6 +107,11 @@ class Task(BaseModel):
     units: list[str] = Field(description="责任单位（规范名称，牵头单位在前）")
     units_as_written: list[str] = Field(description="责任单位原文写法")
     lines: LineSpan = Field(description="该事项在通知中的行号范围")
+    recipients: list[Recipient] = Field(
+        default_factory=list,
+        description="实际接收单位：直接点名的单位，以及统称（如“各城区”）代表的每个单位；"
+        "每个单位只出现一次",
+    )
 
     @computed_field(description="牵头单位")  # type: ignore[prop-decorator]
     @property
@@ -111,6 +160,9 @@ class Notice(BaseModel):
     meta: NoticeMeta
     tasks: list[Task]
     problems: list[Problem]
+    recipient_table: RecipientTable = Field(
+        default_factory=RecipientTable, description="展开统称所用的实际接收单位表"
+    )
 
     _source_lines: list[str] = PrivateAttr(default_factory=list)
 
@@ -130,18 +182,3 @@ class Notice(BaseModel):
             for n in range(task.lines.start, task.lines.end + 1)
             if n <= len(lines)
         ]
-
-
-class RecipientRole(StrEnum):
-    LEAD = "牵头"
-    SUPPORT = "配合"
-
-
-class Recipient(BaseModel):
-    """A real recipient of a task: a unit named directly, or a member of a group it names."""
-
-    model_config = _RECORD
-
-    name: str = Field(description="实际接收单位")
-    role: RecipientRole = Field(description="牵头或配合")
-    via: str | None = Field(description="经由的统称（如“各城区”）；直接点名时为 null")

@@ -4,19 +4,24 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from minsheng_cli.errors import QueryError
 from minsheng_cli.models import UNCATEGORISED as UNCATEGORISED
 from minsheng_cli.models import UNCATEGORISED_LABEL as UNCATEGORISED_LABEL
-from minsheng_cli.models import DeadlineKind, Notice, Task
+from minsheng_cli.models import DeadlineKind, Notice, Recipient, RecipientRole, Task
 
 
 @dataclass(frozen=True)
 class TaskFilter:
-    """Filters that combine with AND. `None` means "no restriction"."""
+    """Filters that combine with AND. `None` (or no units) means "no restriction".
 
-    unit: str | None = None
+    `units` match any of them: a task is kept when one of them is among its units
+    or its recipients; with `lead`, when one of them leads it.
+    """
+
+    units: tuple[str, ...] = ()
     lead: bool = False
     category: str | None = None
     month: int | None = None
@@ -34,13 +39,13 @@ def select(notice: Notice, task_filter: TaskFilter) -> list[Task]:
 
     Raises QueryError when a unit or category is not in the notice.
     """
-    unit = resolve_unit(notice, task_filter.unit) if task_filter.unit else None
+    targets = resolve_targets(notice, task_filter.units)
     category = resolve_category(notice, task_filter.category) if task_filter.category else None
     words = task_filter.search.split() if task_filter.search else []
     year = notice.meta.year
     tasks: list[Task] = []
     for task in notice.tasks:
-        if unit is not None and unit not in (task.units[:1] if task_filter.lead else task.units):
+        if targets and not any(t.matches(task, lead=task_filter.lead) for t in targets):
             continue
         if task_filter.category is not None and task.category != category:
             continue
@@ -64,11 +69,52 @@ def select(notice: Notice, task_filter: TaskFilter) -> list[Task]:
     return tasks
 
 
+@dataclass(frozen=True)
+class UnitTarget:
+    """What one `--unit` names: a real recipient, or a unit as written in the table.
+
+    A recipient (船营区, 市民政局) is matched wherever it is reached, directly or
+    through a group. A unit `as_written` (a group such as 各城区, or any unit of a
+    split by unit) selects the tasks whose units column names it.
+    """
+
+    name: str
+    as_written: bool = False
+
+    def _reached(self, task: Task) -> Recipient | None:
+        return next((r for r in task.recipients if r.name == self.name), None)
+
+    def matches(self, task: Task, *, lead: bool = False) -> bool:
+        if self.as_written:
+            return self.name in (task.units[:1] if lead else task.units)
+        reached = self._reached(task)
+        return reached is not None and (not lead or reached.role is RecipientRole.LEAD)
+
+    def leads(self, task: Task) -> bool:
+        return self.matches(task, lead=True)
+
+    def role(self, task: Task) -> str:
+        """牵头 or 配合, with the group it comes through: 配合（各城区）; "" if not its task."""
+        if self.as_written:
+            return role_of(task, self.name)
+        reached = self._reached(task)
+        if reached is None:
+            return ""
+        return reached.role.value + (f"（{reached.via}）" if reached.via else "")
+
+
 def role_of(task: Task, unit: str) -> str:
-    """牵头 when `unit` leads `task`, 配合 when it supports it, "" otherwise."""
+    """牵头 when `unit` (as written in the units) leads `task`, 配合 when it supports it."""
     if task.lead_unit == unit:
         return "牵头"
     return "配合" if unit in task.units else ""
+
+
+def role_label(task: Task, targets: Sequence[UnitTarget]) -> str:
+    """The role column for one or several --unit: 牵头, or 市民政局牵头、市人社局配合."""
+    if len(targets) == 1:
+        return targets[0].role(task)
+    return "、".join(f"{t.name}{t.role(task)}" for t in targets if t.role(task))
 
 
 def by_deadline(tasks: list[Task]) -> list[Task]:
@@ -85,7 +131,35 @@ def all_units(notice: Notice) -> list[str]:
     return list(dict.fromkeys(unit for task in notice.tasks for unit in task.units))
 
 
-def resolve_unit(notice: Notice, name: str) -> str:
+def all_recipients(notice: Notice) -> list[str]:
+    """Real recipient names in order of first appearance."""
+    return list(dict.fromkeys(r.name for task in notice.tasks for r in task.recipients))
+
+
+def resolve_targets(notice: Notice, names: Sequence[str]) -> list[UnitTarget]:
+    """One target per distinct name; QueryError for a name the notice does not have."""
+    return list(dict.fromkeys(resolve_target(notice, name) for name in names))
+
+
+def resolve_target(notice: Notice, name: str) -> UnitTarget:
+    """A group stays a group; anything else is the real recipient it names.
+
+    丰满区政府 and 丰满区人民政府 both name 丰满区; 民政局 names 市民政局.
+    """
+    table = notice.recipient_table
+    recipients = set(all_recipients(notice))
+    member = table.recipient_of(name)
+    if member is not None and member in recipients:
+        return UnitTarget(member)
+    if name in recipients:
+        return UnitTarget(name)
+    unit = resolve_unit(notice, name, extra=sorted(recipients))
+    if unit in table.groups:
+        return UnitTarget(unit, as_written=True)
+    return UnitTarget(table.recipient_of(unit) or unit)
+
+
+def resolve_unit(notice: Notice, name: str, *, extra: Sequence[str] = ()) -> str:
     """A canonical unit name for a canonical name or any alias; QueryError if unknown."""
     known = all_units(notice)
     if name in known:
@@ -95,6 +169,7 @@ def resolve_unit(notice: Notice, name: str) -> str:
     canonical = canonical_unit(name)
     if canonical in known:
         return canonical
+    known += [n for n in extra if n not in known]
     raise QueryError(f"通知中没有责任单位“{name}”", _suggest(name, known, "minsheng units"))
 
 
@@ -195,3 +270,15 @@ def notice_facts(notice: Notice) -> list[tuple[str, str]]:
         ("文件", f"{meta.source}（{meta.encoding}）"),
     ]
     return [(label, value or "—") for label, value in facts]
+
+
+def recipient_counts(tasks: list[Task]) -> list[UnitCount]:
+    """Per real recipient: tasks it leads and supports, through groups included, most first."""
+    lead: Counter[str] = Counter()
+    support: Counter[str] = Counter()
+    for task in tasks:
+        for recipient in task.recipients:
+            (lead if recipient.role is RecipientRole.LEAD else support)[recipient.name] += 1
+    names = dict.fromkeys(r.name for task in tasks for r in task.recipients)
+    counts = [UnitCount(name, lead[name], support[name]) for name in names]
+    return sorted(counts, key=lambda c: (-c.total, -c.lead))

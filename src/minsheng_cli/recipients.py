@@ -15,11 +15,18 @@ aliases:
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from minsheng_cli._data import load_table
-from minsheng_cli.models import Recipient, RecipientRole, Task
+from minsheng_cli.models import (
+    Notice,
+    Problem,
+    Recipient,
+    RecipientRole,
+    RecipientTable,
+    Severity,
+    Task,
+)
 from minsheng_cli.units import canonical_unit
 
 if TYPE_CHECKING:
@@ -28,55 +35,45 @@ if TYPE_CHECKING:
 SECTION = "recipients"
 
 
-@dataclass(frozen=True)
-class RecipientTable:
-    """The groups of one city, with the aliases of their members."""
+def expand(table: RecipientTable, task: Task) -> list[Recipient]:
+    """Every real recipient of a task, each once, in the order the units name them.
 
-    city: str | None
-    groups: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    aliases: dict[str, str] = field(default_factory=dict)
-    suffixes: tuple[str, ...] = ()
+    A recipient reached twice keeps one role: lead over support, then a direct
+    mention over one through a group.
+    """
+    best: dict[str, tuple[tuple[bool, bool], Recipient]] = {}
+    for index, unit in enumerate(task.units):
+        role = RecipientRole.LEAD if index == 0 else RecipientRole.SUPPORT
+        reached: list[tuple[str, str | None]]
+        if unit in table.groups:
+            reached = [(member, unit) for member in table.groups[unit]]
+        else:
+            reached = [(table.recipient_of(unit) or unit, None)]
+        for name, via in reached:
+            rank = (role is RecipientRole.LEAD, via is None)
+            if name not in best or rank > best[name][0]:
+                best[name] = (rank, Recipient(name=name, role=role, via=via))
+    return [recipient for _, recipient in best.values()]
 
-    @property
-    def members(self) -> list[str]:
-        """Every real recipient named by a group, in table order, each once."""
-        return list(dict.fromkeys(m for members in self.groups.values() for m in members))
 
-    def is_group(self, unit: str) -> bool:
-        return unit in self.groups
+def apply_recipients(notice: Notice, overlay: Overlay | None = None) -> Notice:
+    """The notice with every task's recipients filled in, and the table used kept on it.
 
-    def recipient_of(self, name: str) -> str | None:
-        """The group member `name` stands for (丰满区政府 → 丰满区), or None."""
-        name = "".join(name.split())
-        known = set(self.members)
-        if name in known:
-            return name
-        if name in self.aliases:
-            return self.aliases[name]
-        for suffix in self.suffixes:
-            if name.endswith(suffix) and name[: -len(suffix)] in known:
-                return name[: -len(suffix)]
-        return None
-
-    def expand(self, task: Task) -> list[Recipient]:
-        """Every real recipient of a task, each once.
-
-        A recipient reached twice keeps one role: lead over support, then a
-        direct mention over one through a group.
-        """
-        best: dict[str, tuple[tuple[bool, bool], Recipient]] = {}
-        for index, unit in enumerate(task.units):
-            role = RecipientRole.LEAD if index == 0 else RecipientRole.SUPPORT
-            reached: list[tuple[str, str | None]]
-            if unit in self.groups:
-                reached = [(m, unit) for m in self.groups[unit]]
-            else:
-                reached = [(self.recipient_of(unit) or unit, None)]
-            for name, via in reached:
-                rank = (role is RecipientRole.LEAD, via is None)
-                if name not in best or rank > best[name][0]:
-                    best[name] = (rank, Recipient(name=name, role=role, via=via))
-        return [recipient for _, recipient in best.values()]
+    Overlay groups that the notice never names become warnings.
+    """
+    table = recipient_table(notice.meta.issuer, overlay)
+    tasks = [task.model_copy(update={"recipients": expand(table, task)}) for task in notice.tasks]
+    warnings = [
+        Problem(severity=Severity.WARNING, code="unused-group", message=message)
+        for message in unused_groups(overlay, (u for t in notice.tasks for u in t.units))
+    ]
+    return notice.model_copy(
+        update={
+            "tasks": tasks,
+            "recipient_table": table,
+            "problems": [*notice.problems, *warnings],
+        }
+    )
 
 
 def city_of(issuer: str | None) -> str | None:
@@ -94,14 +91,18 @@ def recipient_table(issuer: str | None, overlay: Overlay | None = None) -> Recip
     """
     city = city_of(issuer)
     raw: dict[str, Any] = load_table("recipients").get(city, {}) if city else {}
-    groups = {canonical_unit(k): tuple(v) for k, v in raw.get("groups", {}).items()}
+    groups = {canonical_unit(k): list(v) for k, v in raw.get("groups", {}).items()}
     aliases = dict(raw.get("aliases", {}))
-    suffixes = tuple(raw.get("suffixes", ()))
     if overlay is not None and SECTION in overlay.sections:
         extra_groups, extra_aliases = _read_section(overlay)
         groups.update(extra_groups)
         aliases.update(extra_aliases)
-    return RecipientTable(city=city, groups=groups, aliases=aliases, suffixes=suffixes)
+    members = dict.fromkeys(m for group in groups.values() for m in group)
+    for member in members:
+        for suffix in raw.get("suffixes", ()):
+            aliases.setdefault(member + suffix, member)
+    aliases = {"".join(k.split()): v for k, v in aliases.items()}
+    return RecipientTable(city=city, groups=groups, aliases=aliases)
 
 
 def unused_groups(overlay: Overlay | None, units: Iterable[str]) -> list[str]:
@@ -119,7 +120,7 @@ def unused_groups(overlay: Overlay | None, units: Iterable[str]) -> list[str]:
     return warnings
 
 
-def _read_section(overlay: Overlay) -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
+def _read_section(overlay: Overlay) -> tuple[dict[str, list[str]], dict[str, str]]:
     section: dict[str, Any] = overlay.sections[SECTION]
     table = f"{SECTION}.groups"
     for key in section:
@@ -128,7 +129,7 @@ def _read_section(overlay: Overlay) -> tuple[dict[str, tuple[str, ...]], dict[st
                 f"[{SECTION}] 下只能有 groups 和 aliases，不认识“{key}”",
                 overlay.line_of(f"{SECTION}.{key}") or overlay.line_of(SECTION, key),
             )
-    groups: dict[str, tuple[str, ...]] = {}
+    groups: dict[str, list[str]] = {}
     for name, members in _table(overlay, section, "groups").items():
         line = overlay.line_of(table, name)
         if not _strings(members) or not members:
@@ -139,7 +140,7 @@ def _read_section(overlay: Overlay) -> tuple[dict[str, tuple[str, ...]], dict[st
                 second = overlay.line_of(table, name, member, nth=2)
                 raise overlay.error(f"统称“{name}”中“{member}”出现了两次", second)
             seen.add(member)
-        groups[canonical_unit(name)] = tuple(members)
+        groups[canonical_unit(name)] = list(members)
     aliases: dict[str, str] = {}
     for alias, target in _table(overlay, section, "aliases").items():
         if not isinstance(target, str) or not target:

@@ -85,9 +85,15 @@ def _flush_stdout() -> None:
         pass  # a closed or broken pipe: what goes to stderr still matters
 
 
-def load(notice: Path | None, year: int | None) -> Notice:
-    """Load the notice and queue a note about its warnings."""
-    loaded = load_notice(notice, year=year)
+def load(notice: Path | None, year: int | None, overlay: Path | None = None) -> Notice:
+    """Load the notice and queue notes about its warnings and unexpanded groups."""
+    loaded = load_notice(notice, year=year, overlay=overlay)
+    table = loaded.recipient_table
+    if not table.groups and any(u.startswith("各") for t in loaded.tasks for u in t.units):
+        note(
+            f"提示：没有“{loaded.meta.issuer or '发文机关'}”所在城市的实际接收单位表，"
+            "“各县（市）区”等统称未展开；可在 minsheng.toml 的 [recipients] 中补充。"
+        )
     if loaded.warnings:
         note(
             f"提示：通知有 {len(loaded.warnings)} 个警告，"

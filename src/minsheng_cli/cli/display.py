@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 from rich import box
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
@@ -25,7 +25,8 @@ from minsheng_cli.query import (
     CategoryCount,
     MonthCount,
     UnitCount,
-    role_of,
+    UnitTarget,
+    role_label,
 )
 
 _BAR = "█"
@@ -132,7 +133,7 @@ def _table(*, expand: bool = False) -> Table:
     return Table(box=box.SIMPLE_HEAD, expand=expand)
 
 
-def tasks_table(tasks: Sequence[Task], unit: str | None = None) -> RenderableType:
+def tasks_table(tasks: Sequence[Task], targets: Sequence[UnitTarget] = ()) -> RenderableType:
     """Tasks as a table; for a unit's query, a column says whether it leads or supports."""
     if not tasks:
         return Text("（没有符合条件的事项）")
@@ -142,8 +143,9 @@ def tasks_table(tasks: Sequence[Task], unit: str | None = None) -> RenderableTyp
     table.add_column("工作内容", ratio=5, overflow="fold")
     table.add_column("完成时限", min_width=10, max_width=16, overflow="fold")
     table.add_column("责任单位", ratio=2, min_width=12, max_width=20, overflow="fold")
-    if unit:
-        table.add_column("本单位", no_wrap=True)
+    if targets:
+        # One unit's role fits on a line; several are listed one after another.
+        table.add_column("本单位", no_wrap=len(targets) == 1, max_width=24, overflow="fold")
     for task in tasks:
         cells: list[RenderableType] = [
             Text(str(task.number)),
@@ -152,8 +154,8 @@ def tasks_table(tasks: Sequence[Task], unit: str | None = None) -> RenderableTyp
             _deadline_text(task),
             _units_text(task),
         ]
-        if unit:
-            cells.append(Text(role_of(task, unit)))
+        if targets:
+            cells.append(Text(role_label(task, targets)))
         table.add_row(*cells)
     table.caption = Text(f"共 {len(tasks)} 项（责任单位中第一个为牵头单位）")
     return _Adaptive(table)
@@ -241,15 +243,32 @@ def categories_table(counts: Sequence[CategoryCount]) -> RenderableType:
     return _Adaptive(table)
 
 
-def units_table(counts: Sequence[UnitCount]) -> RenderableType:
+def units_table(
+    counts: Sequence[UnitCount],
+    *,
+    groups: Mapping[str, Sequence[str]] | None = None,
+    heading: str = "责任单位",
+) -> RenderableType:
+    """Units (or recipients) with their counts; a group also shows whom it stands for."""
     table = _table()
-    table.add_column("责任单位", overflow="fold")
+    table.add_column(heading, overflow="fold")
     table.add_column("牵头", justify="right")
     table.add_column("配合", justify="right")
     table.add_column("合计", justify="right")
+    shown = groups and any(c.name in groups for c in counts)
+    if shown:
+        table.add_column("统称代表的单位", overflow="fold", max_width=40)
     for c in counts:
-        table.add_row(_cell(c.name), Text(str(c.lead)), Text(str(c.supporting)), Text(str(c.total)))
-    table.caption = Text(f"共 {len(counts)} 个责任单位")
+        cells = [_cell(c.name), Text(str(c.lead)), Text(str(c.supporting)), Text(str(c.total))]
+        if groups and shown:
+            cells.append(_cell("、".join(groups.get(c.name, []))))
+        table.add_row(*cells)
+    caption = f"共 {len(counts)} 个{heading}"
+    if shown and groups:
+        caption += f"，其中 {sum(1 for c in counts if c.name in groups)} 个是统称"
+    if heading != "责任单位":
+        caption += "（含经统称分到的事项，每项在每个单位下只计一次）"
+    table.caption = Text(caption)
     return _Adaptive(table)
 
 

@@ -15,6 +15,7 @@ from minsheng_cli.cli.options import (
     LeadOpt,
     MonthOpt,
     NoticeOpt,
+    OverlayOpt,
     QuarterOpt,
     SearchOpt,
     UnitOpt,
@@ -47,7 +48,9 @@ def export(
     split_by: Annotated[
         SplitBy | None,
         typer.Option(
-            "--split-by", help="按 unit（责任单位）或 category（类别）拆分，每个一份文件。"
+            "--split-by",
+            help="拆分，每个一份文件：unit（按分工表所写的责任单位）、recipient（按实际接收单位，"
+            "统称展开到每个县（市）区、开发区）或 category（按类别）。",
         ),
     ] = None,
     unit: UnitOpt = None,
@@ -59,6 +62,7 @@ def export(
     search: SearchOpt = None,
     notice: NoticeOpt = None,
     year: YearOpt = None,
+    overlay: OverlayOpt = None,
 ) -> None:
     """把事项导出为 Excel、Word、CSV、JSON 或 Markdown 文件，可先筛选、可按单位拆分。
 
@@ -71,7 +75,9 @@ def export(
             "不能为空；要写在当前目录，请省略 -o 或写 -o ./", param_hint="--output"
         )
     chosen = task_filter(unit, lead, category, month, quarter, before, search)
-    planned = plan_export(load(notice, year), chosen, fmt, output=output, split_by=split_by)
+    planned = plan_export(
+        load(notice, year, overlay), chosen, fmt, output=output, split_by=split_by
+    )
     prepared = prepare_targets(planned, force=force)
     for folder in prepared.created:
         print(f"已创建文件夹 {visible(str(folder))}", file=sys.stderr)

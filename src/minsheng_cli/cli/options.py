@@ -73,6 +73,17 @@ def _filled(param: typer.CallbackParam, value: str | None) -> str | None:
     return _filled_text(param.opts[0], value)
 
 
+def _filled_all(param: typer.CallbackParam, values: list[str] | None) -> list[str] | None:
+    for value in values or []:
+        _filled_text(param.opts[0], value)
+    return values
+
+
+def _overlay_path(value: str) -> Path:
+    _filled_text("--overlay", value)
+    return Path(value)
+
+
 def _category(value: str | None) -> str | None:
     return _filled_text("--category", value, f"原文没有类别的事项请用 --category {UNCATEGORISED}")
 
@@ -93,6 +104,16 @@ NoticeOpt = Annotated[
         show_default=False,
     ),
 ]
+OverlayOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--overlay",
+        parser=_overlay_path,
+        metavar="FILE.toml",
+        help="通知的补充文件（统称成员等）；默认使用 --notice 所在文件夹中的 minsheng.toml。",
+        show_default=False,
+    ),
+]
 YearOpt = Annotated[
     int | None,
     typer.Option(
@@ -106,9 +127,14 @@ FormatOpt = Annotated[
     OutputFormat, typer.Option("--format", "-f", help="输出格式：table、json 或 csv。")
 ]
 UnitOpt = Annotated[
-    str | None,
+    list[str] | None,
     typer.Option(
-        "--unit", "-u", help="责任单位，规范名称或简称均可（如 民政局）。", callback=_filled
+        "--unit",
+        "-u",
+        help="责任单位或实际接收单位，规范名称或简称均可（如 民政局、船营区）；"
+        "可给多次，列出其中任一单位的事项。",
+        callback=_filled_all,
+        show_default=False,
     ),
 ]
 LeadOpt = Annotated[bool, typer.Option("--lead", help="只要该单位牵头的事项（须与 --unit 同用）。")]
@@ -147,7 +173,7 @@ SearchOpt = Annotated[
 
 
 def task_filter(
-    unit: str | None,
+    units: list[str] | None,
     lead: bool,
     category: str | None,
     month: int | None,
@@ -156,6 +182,7 @@ def task_filter(
     search: str | None,
 ) -> query.TaskFilter:
     """The library's filter from the shared options."""
-    if lead and not unit:
+    if lead and not units:
         raise typer.BadParameter("--lead 须与 --unit 一起使用", param_hint="--lead")
-    return query.TaskFilter(unit, lead, category, month, quarter, _date(before), search)
+    chosen = tuple(dict.fromkeys(units or []))
+    return query.TaskFilter(chosen, lead, category, month, quarter, _date(before), search)

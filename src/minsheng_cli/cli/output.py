@@ -37,7 +37,9 @@ def emit(
         sys.stdout.write(to_csv(*rows()))  # to_csv neutralises formulas and control characters
 
 
-def emit_tasks(fmt: OutputFormat, tasks: list[Task], unit: str | None = None) -> None:
+def emit_tasks(
+    fmt: OutputFormat, tasks: list[Task], targets: Sequence[query.UnitTarget] = ()
+) -> None:
     """Show tasks; for a unit's query, tables and CSV also say whether it leads or supports."""
 
     def records() -> list[dict[str, Any]]:
@@ -48,13 +50,13 @@ def emit_tasks(fmt: OutputFormat, tasks: list[Task], unit: str | None = None) ->
     def rows() -> tuple[list[str], list[list[str | int]]]:
         from minsheng_cli.serialize import TASK_HEADERS, task_row
 
-        if unit is None:
+        if not targets:
             return TASK_HEADERS, [task_row(t) for t in tasks]
         return [*TASK_HEADERS, "本单位职责"], [
-            [*task_row(t), query.role_of(t, unit)] for t in tasks
+            [*task_row(t), query.role_label(t, targets)] for t in tasks
         ]
 
-    emit(fmt, table=lambda: display().tasks_table(tasks, unit), records=records, rows=rows)
+    emit(fmt, table=lambda: display().tasks_table(tasks, targets), records=records, rows=rows)
 
 
 def display() -> Any:

@@ -16,6 +16,7 @@ from minsheng_cli.cli.options import (
     MonthOpt,
     NoticeOpt,
     OutputFormat,
+    OverlayOpt,
     QuarterOpt,
     SearchOpt,
     UnitOpt,
@@ -42,15 +43,16 @@ def list_(
     fmt: FormatOpt = OutputFormat.table,
     notice: NoticeOpt = None,
     year: YearOpt = None,
+    overlay: OverlayOpt = None,
 ) -> None:
     """列出事项，可按单位、类别、截止时间和关键词筛选（条件同时满足）。
 
     例：minsheng list --unit 市民政局
     """
     chosen = task_filter(unit, lead, category, month, quarter, before, search)
-    loaded = load(notice, year)
+    loaded = load(notice, year, overlay)
     tasks = query.select(loaded, chosen)
-    emit_tasks(fmt, tasks, query.resolve_unit(loaded, unit) if unit else None)
+    emit_tasks(fmt, tasks, query.resolve_targets(loaded, chosen.units))
 
 
 @app.command()
@@ -66,15 +68,16 @@ def due(
     fmt: FormatOpt = OutputFormat.table,
     notice: NoticeOpt = None,
     year: YearOpt = None,
+    overlay: OverlayOpt = None,
 ) -> None:
     """按截止日期列出到期事项（按日期先后排列，没有具体日期的事项不列出）。
 
     例：minsheng due --month 10
     """
     chosen = task_filter(unit, lead, category, month, quarter, before, None)
-    loaded = load(notice, year)
+    loaded = load(notice, year, overlay)
     tasks = [t for t in query.select(loaded, chosen) if t.deadline.date]
-    emit_tasks(fmt, query.by_deadline(tasks), query.resolve_unit(loaded, unit) if unit else None)
+    emit_tasks(fmt, query.by_deadline(tasks), query.resolve_targets(loaded, chosen.units))
 
 
 @app.command()
@@ -85,12 +88,13 @@ def show(
     fmt: FormatOpt = OutputFormat.table,
     notice: NoticeOpt = None,
     year: YearOpt = None,
+    overlay: OverlayOpt = None,
 ) -> None:
     """显示一个事项的全部信息，包括它在通知原文中的行。
 
     例：minsheng show 62
     """
-    loaded = load(notice, year)
+    loaded = load(notice, year, overlay)
     tasks = [t for t in loaded.tasks if t.number == number]
     if not tasks:
         raise QueryError(f"通知中没有第{number}项（共{len(loaded.tasks)}项）")
@@ -120,12 +124,13 @@ def stats(
     fmt: FormatOpt = OutputFormat.table,
     notice: NoticeOpt = None,
     year: YearOpt = None,
+    overlay: OverlayOpt = None,
 ) -> None:
     """统计事项数：按类别、按截止月份、按责任单位（牵头与配合）。
 
     例：minsheng stats
     """
-    loaded = load(notice, year)
+    loaded = load(notice, year, overlay)
     tasks = query.select(loaded, task_filter(unit, lead, category, None, None, None, None))
     categories = query.category_counts(tasks, _declared(loaded))
     months = query.month_counts(tasks)
@@ -174,22 +179,50 @@ def _unit_record(u: query.UnitCount) -> dict[str, Any]:
 @handles_errors
 def units(
     *,
+    recipients: Annotated[
+        bool,
+        typer.Option(
+            "--recipients",
+            help="列出实际接收单位（统称展开后的每个县（市）区、开发区等），含经统称分到的事项。",
+        ),
+    ] = False,
     fmt: FormatOpt = OutputFormat.table,
     notice: NoticeOpt = None,
     year: YearOpt = None,
+    overlay: OverlayOpt = None,
 ) -> None:
-    """列出全部责任单位（规范名称）及其牵头、配合的事项数。
+    """列出全部责任单位（规范名称）及其牵头、配合的事项数；统称同时列出它代表的单位。
 
-    例：minsheng units
+    例：minsheng units --recipients
     """
-    counts = query.unit_counts(load(notice, year).tasks)
+    loaded = load(notice, year, overlay)
+    if recipients:
+        counts = query.recipient_counts(loaded.tasks)
+        emit(
+            fmt,
+            table=lambda: display().units_table(counts, heading="实际接收单位"),
+            records=lambda: [
+                {"recipient": u.name, "lead": u.lead, "supporting": u.supporting, "total": u.total}
+                for u in counts
+            ],
+            rows=lambda: (
+                ["实际接收单位", "牵头", "配合", "合计"],
+                [[u.name, u.lead, u.supporting, u.total] for u in counts],
+            ),
+        )
+        return
+    counts = query.unit_counts(loaded.tasks)
+    groups = loaded.recipient_table.groups
     emit(
         fmt,
-        table=lambda: display().units_table(counts),
-        records=lambda: [_unit_record(u) for u in counts],
+        table=lambda: display().units_table(counts, groups=groups),
+        records=lambda: [{**_unit_record(u), "members": groups.get(u.name)} for u in counts],
         rows=lambda: (
-            ["责任单位", "牵头", "配合", "合计"],
-            [[u.name, u.lead, u.supporting, u.total] for u in counts],
+            ["责任单位", "牵头", "配合", "合计", "统称代表的单位"],
+            [
+                [u.name, u.lead, u.supporting, u.total, "、".join(groups.get(u.name, []))]
+                for u in counts
+            ],
         ),
     )
 
@@ -201,12 +234,13 @@ def categories(
     fmt: FormatOpt = OutputFormat.table,
     notice: NoticeOpt = None,
     year: YearOpt = None,
+    overlay: OverlayOpt = None,
 ) -> None:
     """列出全部类别及事项数，并与原文标明的“（N项）”对照。
 
     例：minsheng categories
     """
-    loaded = load(notice, year)
+    loaded = load(notice, year, overlay)
     counts = query.category_counts(loaded.tasks, _declared(loaded))
     emit(
         fmt,
@@ -233,12 +267,13 @@ def info(
     fmt: FormatOpt = OutputFormat.table,
     notice: NoticeOpt = None,
     year: YearOpt = None,
+    overlay: OverlayOpt = None,
 ) -> None:
     """显示通知的基本信息：文号、发文机关、标题、年度、主送机关、附件和声明的总数。
 
     例：minsheng info
     """
-    loaded = load(notice, year)
+    loaded = load(notice, year, overlay)
     facts = query.notice_facts(loaded)
     emit(
         fmt,
@@ -256,6 +291,7 @@ def validate(
     fmt: FormatOpt = OutputFormat.table,
     notice: NoticeOpt = None,
     year: YearOpt = None,
+    overlay: OverlayOpt = None,
 ) -> None:
     """检查通知，逐条列出问题及所在行；有错误时以退出码 1 结束。
 
@@ -265,7 +301,7 @@ def validate(
 
     path = str(notice) if notice else "内置通知"
     try:
-        problems = load_notice(notice, year=year).problems
+        problems = load_notice(notice, year=year, overlay=overlay).problems
     except NoticeError as exc:
         problems = [
             Problem(severity=Severity.ERROR, code="unusable", message=exc.message, line=exc.line)

@@ -13,4 +13,5 @@ class ExportFormat(StrEnum):
 
 class SplitBy(StrEnum):
     unit = "unit"
+    recipient = "recipient"
     category = "category"

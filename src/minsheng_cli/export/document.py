@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
 from minsheng_cli.models import DeadlineKind, NoticeMeta, Task
-
-Role = Literal["牵头", "配合"]
+from minsheng_cli.query import UnitTarget, role_label
 
 KIND_LABELS: dict[DeadlineKind, str] = {
     DeadlineKind.DATE: "具体日期",
@@ -24,19 +22,23 @@ KIND_LABELS: dict[DeadlineKind, str] = {
 class ExportDocument:
     """One document to write.
 
-    `tasks` are already filtered and ordered. `unit` is set for a per-unit document
-    (its tasks come lead-first); `subtitle` then says what the document holds,
-    for example "市民政局（牵头12项，配合3项）".
+    `tasks` are already filtered and ordered. `targets` are set for a document made
+    for one or several units or recipients (its tasks come lead-first), and `unit`
+    names them; `subtitle` then says what the document holds, for example
+    "市民政局（牵头12项，配合3项）".
     """
 
     meta: NoticeMeta
     tasks: list[Task]
     title: str
     subtitle: str | None = None
-    unit: str | None = None
+    targets: tuple[UnitTarget, ...] = ()
 
-    def role(self, task: Task) -> Role | None:
-        """Whether `unit` leads or supports `task`; None for documents not made for a unit."""
-        if self.unit is None or self.unit not in task.units:
-            return None
-        return "牵头" if task.lead_unit == self.unit else "配合"
+    @property
+    def unit(self) -> str | None:
+        """Whom the document is for (names joined with 、), or None for a general one."""
+        return "、".join(t.name for t in self.targets) or None
+
+    def role(self, task: Task) -> str | None:
+        """牵头 or 配合, with the group it comes through; None when not made for a unit."""
+        return role_label(task, self.targets) or None if self.targets else None

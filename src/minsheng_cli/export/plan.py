@@ -6,6 +6,7 @@ import dataclasses
 import functools
 import io
 import os
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,9 +29,11 @@ from minsheng_cli.models import Notice, Task
 from minsheng_cli.query import (
     UNCATEGORISED_LABEL,
     TaskFilter,
+    UnitTarget,
+    all_recipients,
     all_units,
     resolve_category,
-    resolve_unit,
+    resolve_targets,
     select,
 )
 
@@ -87,12 +90,12 @@ def plan_export(
     """
     tasks = select(notice, task_filter)
     title = notice.meta.attachment_title or notice.meta.title or "民生事项及责任分工表"
-    filter_unit = resolve_unit(notice, task_filter.unit) if task_filter.unit else None
-    words = _filter_words(notice, task_filter, filter_unit)
+    targets = tuple(resolve_targets(notice, task_filter.units))
+    words = _filter_words(notice, task_filter, targets)
     to_stdout = output is not None and str(output) in STDOUT_NAMES
     if split_by is None:
         subtitle = _filter_subtitle(notice, task_filter, len(tasks))
-        document = _document(notice, tasks, title, filter_unit, subtitle)
+        document = _document(notice, tasks, title, targets, subtitle)
         name = Path(safe_filename("-".join([title, *words])) + f".{fmt.value}")
         if to_stdout:
             path = Path(str(output))
@@ -107,9 +110,9 @@ def plan_export(
         raise ExportError("--split-by 写出多个文件，须用 -o 指定文件夹，不能写到标准输出")
     if split_by is SplitBy.category:
         # Each document's name and subtitle already say its category.
-        words = _filter_words(notice, dataclasses.replace(task_filter, category=None), filter_unit)
+        words = _filter_words(notice, dataclasses.replace(task_filter, category=None), targets)
     conditions = f"筛选条件：{'，'.join(words)}" if words else None
-    split_word = "单位" if split_by is SplitBy.unit else "类别"
+    split_word = _SPLIT_WORDS[split_by]
     folder = (
         Path(output)
         if output
@@ -124,6 +127,9 @@ def plan_export(
         PlannedFile(path, document) for path, (_, document) in zip(paths, parts, strict=True)
     ]
     return _checked(planned, fmt)
+
+
+_SPLIT_WORDS = {SplitBy.unit: "单位", SplitBy.recipient: "接收单位", SplitBy.category: "类别"}
 
 
 def _checked(planned: list[PlannedFile], fmt: ExportFormat) -> list[PlannedFile]:
@@ -197,41 +203,63 @@ def _split(
 ) -> list[tuple[str, ExportDocument]]:
     """(label, document) for each unit or category, in the notice's order."""
     parts: list[tuple[str, ExportDocument]] = []
-    if split_by is SplitBy.unit:
-        for unit in all_units(notice):
-            mine = [t for t in tasks if unit in t.units]
+    if split_by is not SplitBy.category:
+        if split_by is SplitBy.unit:
+            targets = [UnitTarget(unit, as_written=True) for unit in all_units(notice)]
+        else:
+            targets = [UnitTarget(name) for name in all_recipients(notice)]
+        for target in targets:
+            mine = [t for t in tasks if target.matches(t)]
             if mine:
-                parts.append((unit, _document(notice, mine, title, unit, conditions)))
+                parts.append((target.name, _document(notice, mine, title, (target,), conditions)))
         return parts
     for category in dict.fromkeys(t.category for t in tasks):
         mine = [t for t in tasks if t.category == category]
         label = category or UNCATEGORISED_LABEL.strip("（）")
         subtitle = f"类别：{label}（{len(mine)}项）" + (f"；{conditions}" if conditions else "")
-        parts.append((label, _document(notice, mine, title, None, subtitle)))
+        parts.append((label, _document(notice, mine, title, (), subtitle)))
     return parts
 
 
 def _document(
-    notice: Notice, tasks: list[Task], title: str, unit: str | None, subtitle: str | None = None
+    notice: Notice,
+    tasks: list[Task],
+    title: str,
+    targets: tuple[UnitTarget, ...] = (),
+    subtitle: str | None = None,
 ) -> ExportDocument:
-    if unit is not None:
-        led = [t for t in tasks if t.lead_unit == unit]
-        supported = [t for t in tasks if t.lead_unit != unit]
+    if targets:
+        led = [t for t in tasks if any(target.leads(t) for target in targets)]
+        supported = [t for t in tasks if t not in led]
         tasks = led + supported
-        role = f"牵头{len(led)}项，配合{len(supported)}项"
-        subtitle = f"{unit}（{role}）" + (f"；{subtitle}" if subtitle else "")
-    return ExportDocument(meta=notice.meta, tasks=tasks, title=title, subtitle=subtitle, unit=unit)
+        role = f"牵头{len(led)}项，配合{len(supported)}项" + _through_groups(tasks, targets)
+        names = "、".join(target.name for target in targets)
+        subtitle = f"{names}（{role}）" + (f"；{subtitle}" if subtitle else "")
+    return ExportDocument(
+        meta=notice.meta, tasks=tasks, title=title, subtitle=subtitle, targets=targets
+    )
 
 
-def _filter_words(notice: Notice, task_filter: TaskFilter, unit: str | None) -> list[str]:
+def _through_groups(tasks: list[Task], targets: tuple[UnitTarget, ...]) -> str:
+    """For one recipient: how many of its tasks reach it through each group."""
+    if len(targets) != 1 or targets[0].as_written:
+        return ""
+    name = targets[0].name
+    vias = Counter(r.via for t in tasks for r in t.recipients if r.name == name and r.via)
+    return "".join(f"，经{via}{count}项" for via, count in vias.items())
+
+
+def _filter_words(
+    notice: Notice, task_filter: TaskFilter, targets: tuple[UnitTarget, ...]
+) -> list[str]:
     """Short words for the file name, in the order filters are usually thought of.
 
     Every filter that narrows the tasks has a word, so that a subset never takes the
     name of the whole table.
     """
     words: list[str] = []
-    if unit:
-        words.append(unit + ("牵头" if task_filter.lead else ""))
+    if targets:
+        words.append("、".join(t.name for t in targets) + ("牵头" if task_filter.lead else ""))
     if task_filter.category is not None:
         category = resolve_category(notice, task_filter.category) if task_filter.category else None
         words.append(category or UNCATEGORISED_LABEL.strip("（）"))
@@ -248,5 +276,5 @@ def _filter_words(notice: Notice, task_filter: TaskFilter, unit: str | None) -> 
 
 def _filter_subtitle(notice: Notice, task_filter: TaskFilter, count: int) -> str | None:
     """Say which filters (other than the unit, said separately) made this document."""
-    words = _filter_words(notice, task_filter, None)
+    words = _filter_words(notice, task_filter, ())
     return f"筛选条件：{'，'.join(words)}（共{count}项）" if words else None
