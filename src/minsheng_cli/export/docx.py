@@ -50,6 +50,8 @@ ROLE_HEADER = "本单位职责"
 # source; 完成时限 fits "（三年工程）" and 责任单位 "市住房公积金管理中心" on one line.
 NARROW_COLUMNS_MM = {"序号": 12, "类别": 13, "完成时限": 28, "责任单位": 46, ROLE_HEADER: 17}
 HEADERS = ["序号", "类别", "工作内容", "完成时限", "责任单位"]
+# A role through a group goes on two lines, 牵头 over （各县（市）区）: room for the second.
+ROLE_THROUGH_GROUP_MM = 40
 
 _PAGE_NUMBER = (
     '<w:r><w:t xml:space="preserve">— </w:t></w:r>'
@@ -162,8 +164,11 @@ def _set_up_page(word: WordDocument) -> None:
 
 def _add_table(word: WordDocument, document: ExportDocument) -> None:
     headers = [*HEADERS, ROLE_HEADER] if document.unit else HEADERS
-    content_mm = TYPE_WIDTH_MM - sum(NARROW_COLUMNS_MM.get(h, 0) for h in headers)
-    widths = [Mm(NARROW_COLUMNS_MM.get(h, content_mm)) for h in headers]
+    narrow = dict(NARROW_COLUMNS_MM)
+    if any("（" in (document.role(t) or "") for t in document.tasks):
+        narrow[ROLE_HEADER] = ROLE_THROUGH_GROUP_MM
+    content_mm = TYPE_WIDTH_MM - sum(narrow.get(h, 0) for h in headers)
+    widths = [Mm(narrow.get(h, content_mm)) for h in headers]
     table = word.add_table(rows=0, cols=len(headers))
     table.style = word.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -198,7 +203,7 @@ def _add_table(word: WordDocument, document: ExportDocument) -> None:
                 (task.units, body, None),
             ]
             if document.unit:
-                cells.append(([document.role(task) or ""], body, None))
+                cells.append((_role_lines(document.role(task) or ""), body, None))
             row = [
                 _cell(width, lines, style, merge=cell_merge, bold=document.unit)
                 for width, (lines, style, cell_merge) in zip(twips, cells, strict=True)
@@ -255,3 +260,9 @@ def _parse_children(tag: str, xml: str) -> list[Any]:
 def _clean(text: str) -> str:
     """Drop control characters and noncharacters: XML cannot hold most of them."""
     return _NONCHARACTERS.sub("", clean_text(text))
+
+
+def _role_lines(role: str) -> list[str]:
+    """牵头（各县（市）区） as 牵头 over （各县（市）区）, so the column stays narrow."""
+    head, bracket, rest = role.partition("（")
+    return [head, bracket + rest] if bracket else [role]
