@@ -1,11 +1,17 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from minsheng_cli import Notice, load_notice
 from minsheng_cli.loader import bundled_notice_path
+from minsheng_cli.models import DeadlineKind, Recipient
+from minsheng_cli.trusted import construct
+
+from .conftest import DATA
 
 
 @pytest.fixture
@@ -52,3 +58,33 @@ def test_unwritable_cache_is_not_an_error(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.delenv("MINSHENG_NO_CACHE")
     monkeypatch.setenv("MINSHENG_CACHE_DIR", str(blocker / "cache"))
     assert len(load_notice().tasks) == 80
+
+
+@pytest.mark.parametrize(
+    "path", [None, *sorted(DATA.glob("good_*.txt")), *sorted(DATA.glob("warn_*.txt"))]
+)
+def test_trusted_rebuild_equals_validation(path: Path | None) -> None:
+    notice = load_notice(path)
+    dumped = notice.model_dump(mode="json")
+    rebuilt = construct(Notice, dumped)
+    assert rebuilt == Notice.model_validate(dumped)
+    assert rebuilt.model_dump(mode="json") == dumped
+    assert isinstance(rebuilt.tasks[0].deadline.kind, DeadlineKind)
+    assert rebuilt.tasks[0].recipients and isinstance(rebuilt.tasks[0].recipients[0], Recipient)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda d: d["tasks"][0]["deadline"].update(date="2015-13-01"),
+        lambda d: d["tasks"][0]["deadline"].update(kind="someday"),
+        lambda d: d["tasks"][0].update(units="市民政局"),
+        lambda d: d["tasks"][0].update(number="1"),
+        lambda d: d.update(tasks={"a": 1}),
+    ],
+)
+def test_trusted_rebuild_refuses_a_wrong_shape(change: Callable[[dict[str, Any]], None]) -> None:
+    dumped = load_notice().model_dump(mode="json")
+    change(dumped)
+    with pytest.raises((ValueError, TypeError, AttributeError)):
+        construct(Notice, dumped)

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 import re
 import stat
@@ -36,10 +37,11 @@ from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
 from minsheng_cli import _fs
 from minsheng_cli.models import Notice
+from minsheng_cli.trusted import construct
 
 ENTRY_LIMIT = 16 * 1024 * 1024
 """The largest entry written or read, in bytes. A larger parse is simply not cached."""
@@ -123,11 +125,14 @@ def load(entry: Path | None) -> Notice | None:
     if header != _MAGIC + hashlib.sha256(payload).hexdigest().encode():
         return None
     try:
-        cached = _Entry.model_validate_json(payload)
-    except (ValidationError, ValueError):
+        raw = json.loads(payload)
+        notice = construct(Notice, raw["notice"])
+        lines = raw["lines"]
+    except (ValueError, TypeError, KeyError, AttributeError):
         return None
-    notice = cached.notice
-    notice._source_lines = cached.lines
+    if not isinstance(lines, list):
+        return None
+    notice._source_lines = lines
     return notice
 
 
