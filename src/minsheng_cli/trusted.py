@@ -14,45 +14,62 @@ import datetime as dt
 import enum
 import types
 import typing
+from collections.abc import Callable
+from functools import cache
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
 M = TypeVar("M", bound=BaseModel)
+_Convert = Callable[[Any], Any]
 
 
 def construct(cls: type[M], data: dict[str, Any]) -> M:
     """`cls` from `data` as `model_dump(mode="json")` gave it. Raises on a shape it cannot be."""
-    values = {
-        name: _value(field.annotation, data[name])
-        for name, field in cls.model_fields.items()
-        if name in data
-    }
-    return cls.model_construct(**values)
+    return _model(cls)(data)  # type: ignore[no-any-return]
 
 
-def _value(annotation: Any, value: Any) -> Any:
-    if value is None:
-        return None
+@cache
+def _model(cls: type[BaseModel]) -> _Convert:
+    fields = [(name, _converter(field.annotation)) for name, field in cls.model_fields.items()]
+
+    def convert(data: Any) -> BaseModel:
+        if not isinstance(data, dict):
+            raise TypeError(f"{cls.__name__} needs an object, not {data!r}")
+        return cls.model_construct(
+            **{name: convert(data[name]) for name, convert in fields if name in data}
+        )
+
+    return convert
+
+
+def _converter(annotation: Any) -> _Convert:
+    """A function from the JSON form of `annotation` to its value; raises on a wrong shape."""
     origin = typing.get_origin(annotation)
     if origin in (typing.Union, types.UnionType):
         (inner,) = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
-        return _value(inner, value)
-    if origin is list and isinstance(value, list):
-        (item,) = typing.get_args(annotation)
-        return [_value(item, v) for v in value]
-    if origin is dict and isinstance(value, dict):
-        _, item = typing.get_args(annotation)
-        return {k: _value(item, v) for k, v in value.items()}
-    if origin is not None:
-        raise TypeError(f"{value!r} is not {annotation}")
-    if isinstance(annotation, type):
-        if issubclass(annotation, BaseModel):
-            return construct(annotation, value)
-        if issubclass(annotation, enum.Enum):
-            return annotation(value)
-        if annotation is dt.date:
-            return dt.date.fromisoformat(value)
-        if not isinstance(value, annotation):
-            raise TypeError(f"{value!r} is not {annotation.__name__}")
+        item = _converter(inner)
+        return lambda value: None if value is None else item(value)
+    if origin is list:
+        (inner,) = typing.get_args(annotation)
+        each = _converter(inner)
+        return lambda value: [each(v) for v in _checked(value, list)]
+    if origin is dict:
+        _, inner = typing.get_args(annotation)
+        each = _converter(inner)
+        return lambda value: {k: each(v) for k, v in _checked(value, dict).items()}
+    if not isinstance(annotation, type) or origin is not None:
+        raise TypeError(f"cannot rebuild {annotation!r}")
+    if issubclass(annotation, BaseModel):
+        return lambda value: _model(annotation)(value)
+    if issubclass(annotation, enum.Enum):
+        return annotation
+    if annotation is dt.date:
+        return lambda value: dt.date.fromisoformat(_checked(value, str))
+    return lambda value: _checked(value, annotation)
+
+
+def _checked(value: Any, kind: type) -> Any:
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise TypeError(f"{value!r} is not {kind.__name__}")
     return value
