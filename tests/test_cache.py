@@ -9,7 +9,7 @@ import pytest
 from minsheng_cli import Notice, load_notice
 from minsheng_cli.loader import bundled_notice_path
 from minsheng_cli.models import DeadlineKind, Recipient
-from minsheng_cli.trusted import construct
+from minsheng_cli.trusted import construct, dump
 
 from .conftest import DATA
 
@@ -69,6 +69,7 @@ def test_trusted_rebuild_equals_validation(path: Path | None) -> None:
     rebuilt = construct(Notice, dumped)
     assert rebuilt == Notice.model_validate(dumped)
     assert rebuilt.model_dump(mode="json") == dumped
+    assert dump(rebuilt) == dumped == dump(notice)
     assert isinstance(rebuilt.tasks[0].deadline.kind, DeadlineKind)
     assert rebuilt.tasks[0].recipients and isinstance(rebuilt.tasks[0].recipients[0], Recipient)
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from minsheng_cli.models import Task
 from minsheng_cli.query import UNCATEGORISED_LABEL
+from minsheng_cli.trusted import dump
 
 TASK_HEADERS = [
     "序号",
@@ -33,7 +34,7 @@ _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 def task_record(task: Task) -> dict[str, Any]:
     """The JSON contract: number, category, content, deadline, units, lead_unit, …"""
-    return task.model_dump(mode="json")
+    return dump(task)
 
 
 def tasks_json(tasks: Iterable[Task]) -> str:

@@ -73,3 +73,26 @@ def _checked(value: Any, kind: type) -> Any:
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
         raise TypeError(f"{value!r} is not {kind.__name__}")
     return value
+
+
+def dump(model: BaseModel) -> dict[str, Any]:
+    """What `model.model_dump(mode="json")` gives, computed fields included, without
+    building pydantic's serializer (about 25 ms for a task on first use)."""
+    out = {name: _plain(getattr(model, name)) for name in type(model).model_fields}
+    for name in type(model).model_computed_fields:
+        out[name] = _plain(getattr(model, name))
+    return out
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return dump(value)
+    if isinstance(value, enum.Enum):
+        return _plain(value.value)
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value

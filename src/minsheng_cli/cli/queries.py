@@ -27,6 +27,7 @@ from minsheng_cli.cli.output import display, emit, emit_tasks
 from minsheng_cli.errors import NoticeError, QueryError
 from minsheng_cli.loader import load_notice
 from minsheng_cli.models import Notice
+from minsheng_cli.trusted import dump
 
 
 @app.command("list")
@@ -278,7 +279,7 @@ def info(
     emit(
         fmt,
         table=lambda: display().facts_table(facts),
-        records=lambda: loaded.meta.model_dump(mode="json"),
+        records=lambda: dump(loaded.meta),
         rows=lambda: (["项目", "内容"], [[label, value] for label, value in facts]),
     )
 
@@ -309,7 +310,7 @@ def validate(
     emit(
         fmt,
         table=lambda: display().problems_table(problems, path),
-        records=lambda: [p.model_dump(mode="json") for p in problems],
+        records=lambda: [dump(p) for p in problems],
         rows=lambda: (
             ["级别", "行号", "序号", "代码", "说明"],
             [[p.severity.value, p.line or "", p.task or "", p.code, p.message] for p in problems],
