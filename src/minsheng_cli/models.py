@@ -164,7 +164,9 @@ class Notice(BaseModel):
         default_factory=RecipientTable, description="展开统称所用的实际接收单位表"
     )
 
-    _source_lines: list[str] = PrivateAttr(default_factory=list)
+    # A plain default (pydantic copies it), not default_factory=list: pydantic inspects a
+    # factory's signature, and the first inspect.signature(list) compiles a tokenizer (13 ms).
+    _source_lines: list[str] = PrivateAttr(default=[])
 
     @property
     def errors(self) -> list[Problem]:
