@@ -349,3 +349,39 @@ def test_empty_option_is_a_usage_error(option: str) -> None:
     result = runner.invoke(app, ["list", option, ""])
     assert result.exit_code == 2
     assert f"{option} 不能为空" in result.output
+
+
+ONLY_INVOKED = [
+    (["list", "--unit", "市民政局"], ["list"]),
+    (["export", "-f", "csv"], ["export"]),
+    (["--help"], None),
+    ([], None),
+    (["lst"], None),
+    (["-h", "list"], None),
+]
+
+
+@pytest.mark.parametrize(("argv", "kept"), ONLY_INVOKED)
+def test_only_the_invoked_command_is_built(
+    monkeypatch: pytest.MonkeyPatch, argv: list[str], kept: list[str] | None
+) -> None:
+    from minsheng_cli.cli.app import _command_name, only_invoked
+
+    everything = list(app.registered_commands)
+    monkeypatch.setattr(app, "registered_commands", everything)
+    only_invoked(argv)
+    names = [_command_name(c) for c in app.registered_commands]
+    assert names == (kept if kept is not None else [_command_name(c) for c in everything])
+    assert len(everything) == 9
+
+
+def test_the_console_script_runs_one_command(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "MINSHENG_NO_CACHE": "1", "COLUMNS": "100"}
+    command = [sys.executable, "-m", "minsheng_cli", "list", "-u", "市民政局", "-f", "json"]
+    result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert len(json.loads(result.stdout)) == 15

@@ -17,14 +17,16 @@ def main() -> None:
     """The `minsheng` command. SIGTERM is handled as Ctrl-C: both say 已取消 and exit 130."""
     import contextlib
     import signal
+    import sys
 
-    from minsheng_cli.cli.app import CANCELLED, cancelled, say_notes
+    from minsheng_cli.cli.app import CANCELLED, cancelled, only_invoked, say_notes
     from minsheng_cli.cli.output import guard_streams
 
     sigterm = getattr(signal, "SIGTERM", None)  # Windows has no SIGTERM to catch
     if sigterm is not None:
         signal.signal(sigterm, _interrupt)
     guard_streams()
+    only_invoked(sys.argv[1:])
     try:
         app()
     except KeyboardInterrupt:  # outside a command; inside one, handles_errors says it
