@@ -73,3 +73,36 @@ class Report(BaseModel):
         """Whether two reports say the same thing for the same day (so a re-import adds nothing)."""
         keys = ("task", "unit", "status", "percent", "note", "problems", "next_steps", "as_of")
         return all(getattr(self, k) == getattr(other, k) for k in keys)
+
+
+class ReportError(ValueError):
+    """A status and percent that contradict each other; the message is Chinese."""
+
+
+def settle(
+    status: Status | None, percent: int | None, *, has_text: bool = False
+) -> tuple[Status, int]:
+    """The status and percent a report records, by the ledger's rules.
+
+    已完成 means 100 and 未启动 means 0 when no percent is given; 推进中 needs a
+    percent (100 allowed, completion not yet confirmed); 已完成 with less than 100
+    or 未启动 with more than 0 is a contradiction; text or a percent without a
+    status is an error. Raises ReportError.
+    """
+    if status is None:
+        if percent is not None or has_text:
+            raise ReportError("填写了进度或文字，但没有选择状态（未启动、推进中或已完成）")
+        raise ReportError("没有选择状态（未启动、推进中或已完成）")
+    if percent is not None and not 0 <= percent <= 100:
+        raise ReportError(f"完成进度应是 0 到 100 的整数，收到 {percent}")
+    if status is Status.DONE:
+        if percent is not None and percent != 100:
+            raise ReportError(f"状态为已完成，完成进度却是 {percent}%（已完成即 100%）")
+        return status, 100
+    if status is Status.NOT_STARTED:
+        if percent not in (None, 0):
+            raise ReportError(f"状态为未启动，完成进度却是 {percent}%（未启动即 0%）")
+        return status, 0
+    if percent is None:
+        raise ReportError("状态为推进中，须填写完成进度（0–100）")
+    return status, percent
