@@ -51,3 +51,10 @@ class ExportError(MinshengError):
 
 class OverlayError(NoticeError):
     """The notice's overlay file (minsheng.toml) cannot be used as written."""
+
+
+class LedgerError(MinshengError):
+    """The progress ledger cannot be used: newer than this program, not a ledger, damaged, ...
+
+    Also a report the ledger refuses (a unit not on the task, a date after today).
+    """

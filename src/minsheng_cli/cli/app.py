@@ -6,15 +6,39 @@ import functools
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import ParamSpec, TypeVar
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 import typer
+import typer.core
+import typer.main
 
 from minsheng_cli.errors import MinshengError
 from minsheng_cli.loader import load_notice
 from minsheng_cli.models import Notice
 
+if TYPE_CHECKING:
+    from typer._click.core import Command, Context  # Typer's own copy of Click
+
+# Sub-apps by name → the module holding its `app`. Building one costs several milliseconds,
+# so the group adds it only when it is invoked, or when help lists every command.
+LAZY_GROUPS = {"progress": "minsheng_cli.cli.progress"}
+
+
+class _Group(typer.core.TyperGroup):
+    def list_commands(self, ctx: Context) -> list[str]:
+        return [*super().list_commands(ctx), *(n for n in LAZY_GROUPS if n not in self.commands)]
+
+    def get_command(self, ctx: Context, cmd_name: str) -> Command | None:
+        if cmd_name in LAZY_GROUPS and cmd_name not in self.commands:
+            import importlib
+
+            module = importlib.import_module(LAZY_GROUPS[cmd_name])
+            self.add_command(typer.main.get_command(module.app), cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+
 app = typer.Typer(
+    cls=_Group,
     name="minsheng",
     help="解析民生改善工作通知的分工表，按单位、类别、时限查询事项并导出文档。",
     no_args_is_help=True,
@@ -38,6 +62,9 @@ def only_invoked(argv: list[str]) -> None:
     so the help and Click's "No such command" suggestions are unchanged.
     """
     first = next((arg for arg in argv if not arg.startswith("-")), None)
+    if first in LAZY_GROUPS and argv[0] == first:
+        app.registered_commands = []  # the group itself is added when Click asks for it
+        return
     chosen = [c for c in app.registered_commands if _command_name(c) == first]
     if chosen and argv and argv[0] == first:
         app.registered_commands = chosen
