@@ -24,7 +24,7 @@ from minsheng_cli.serialize import TASK_HEADERS, task_row
 
 HEADER_ROW = 3
 FIRST_ROW = HEADER_ROW + 1
-FILL_IN = ["完成情况", "备注"]
+FILL_IN = ["状态", "完成进度（%）", "进展情况", "存在问题", "下步打算", "填报日期"]
 
 
 def _document(notice: Notice, task_filter: TaskFilter | None = None) -> ExportDocument:
@@ -111,7 +111,7 @@ def test_every_row_carries_its_category_and_nothing_is_merged_below_the_title(
 def test_sheet_is_ready_to_filter_freeze_and_print(notice: Notice) -> None:
     ws = _sheet(_reopen(_document(notice)), "分工表")
     assert ws.freeze_panes == "A4"
-    assert ws.auto_filter.ref == "A3:J83"
+    assert ws.auto_filter.ref == "A3:N83"
     assert (ws.print_title_rows or "").replace("$", "") == "1:3"
     assert ws.page_setup.orientation == "landscape"
     assert ws.page_setup.paperSize == 9  # A4
@@ -253,7 +253,7 @@ def test_empty_document_still_makes_a_workbook(notice: Notice) -> None:
     workbook = _reopen(_custom(notice, []))
     ws = _sheet(workbook, "分工表")
     assert ws.max_row == HEADER_ROW
-    assert ws.auto_filter.ref == "A3:J3"
+    assert ws.auto_filter.ref == "A3:N3"
     assert _charts(_sheet(workbook, "统计")) == []
 
 

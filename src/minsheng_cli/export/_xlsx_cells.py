@@ -10,7 +10,7 @@ import unicodedata
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
-from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
@@ -34,6 +34,10 @@ CENTRED = "民生-居中"
 DATE = "民生-日期"
 NUMBER = "民生-数字"
 TOTAL = "民生-合计"
+FILL_TEXT = "民生-填写"
+FILL_CENTRED = "民生-填写居中"
+FILL_DATE = "民生-填写日期"
+"""The fill-in cells: unlocked on the protected sheet, on a pale ground that says "type here"."""
 
 _BODY_FONT = Font(name=FONT_NAME, size=11)
 _THIN = Side(style="thin", color="808080")
@@ -41,6 +45,8 @@ _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _HEADER_FILL = PatternFill(fill_type="solid", start_color="DDEBF7", end_color="DDEBF7")
 _LEFT = Alignment(horizontal="left", vertical="top", wrap_text=True)
 _CENTRE = Alignment(horizontal="center", vertical="top", wrap_text=True)
+_FILL_GROUND = PatternFill(fill_type="solid", start_color="FFF8E1", end_color="FFF8E1")
+_UNLOCKED = Protection(locked=False)
 
 
 def add_styles(workbook: Workbook) -> None:
@@ -54,10 +60,15 @@ def add_styles(workbook: Workbook) -> None:
         (NUMBER, _BODY_FONT, plain, Alignment(horizontal="right", vertical="top"), None),
         # General alignment: the 合计 label to the left, the sums to the right.
         (TOTAL, BOLD_FONT, TOTAL_FILL, Alignment(vertical="top"), None),
+        (FILL_TEXT, _BODY_FONT, _FILL_GROUND, _LEFT, None),
+        (FILL_CENTRED, _BODY_FONT, _FILL_GROUND, _CENTRE, None),
+        (FILL_DATE, _BODY_FONT, _FILL_GROUND, _CENTRE, "yyyy-mm-dd"),
     ]:
         style = NamedStyle(name, font=font, fill=fill, border=_BORDER, alignment=alignment)
         if number_format:
             style.number_format = number_format
+        if name.startswith(FILL_TEXT):
+            style.protection = _UNLOCKED
         workbook.add_named_style(style)
 
 

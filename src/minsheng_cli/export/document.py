@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from minsheng_cli.models import DeadlineKind, NoticeMeta, Task
 from minsheng_cli.query import UnitTarget, role_label
+
+if TYPE_CHECKING:
+    from minsheng_cli.ledger.records import Report
+    from minsheng_cli.ledger.workbook import WorkbookIdentity
 
 KIND_LABELS: dict[DeadlineKind, str] = {
     DeadlineKind.DATE: "具体日期",
@@ -26,6 +32,10 @@ class ExportDocument:
     for one or several units or recipients (its tasks come lead-first), and `unit`
     names them; `subtitle` then says what the document holds, for example
     "市民政局（牵头12项，配合3项）".
+
+    `identity`, when set, is written to a very hidden sheet of an xlsx workbook so
+    that the returned file can be checked; `prefill` puts a report per task number
+    into the fill-in columns (export --prefill).
     """
 
     meta: NoticeMeta
@@ -33,6 +43,8 @@ class ExportDocument:
     title: str
     subtitle: str | None = None
     targets: tuple[UnitTarget, ...] = ()
+    identity: WorkbookIdentity | None = None
+    prefill: Mapping[int, Report] | None = None
 
     @property
     def unit(self) -> str | None:

@@ -7,10 +7,10 @@ import functools
 import io
 import os
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from minsheng_cli.errors import ExportError
 from minsheng_cli.export import ExportFormat, SplitBy
@@ -36,6 +36,10 @@ from minsheng_cli.query import (
     resolve_targets,
     select,
 )
+
+if TYPE_CHECKING:
+    from minsheng_cli.ledger.records import Report
+    from minsheng_cli.ledger.workbook import Signer
 
 Writer = Callable[[ExportDocument, IO[bytes]], None]
 
@@ -81,12 +85,18 @@ def plan_export(
     *,
     output: str | Path | None = None,
     split_by: SplitBy | None = None,
+    signer: Signer | None = None,
+    prefill: Mapping[tuple[int, str], Report] | None = None,
 ) -> list[PlannedFile]:
     """The files an export would write. Raises QueryError for unknown filter values.
 
     `output` is a file, a folder (it exists, or ends with a slash) or "-" for standard
     output; with `split_by` it is always a folder. File names are unique, so that no
     document of a split can replace another.
+
+    For xlsx, `signer` gives each workbook its signed identity, and `prefill` (each
+    unit's latest report, by task number and unit) fills in, for every row, the report
+    of the unit that row reports as.
     """
     tasks = select(notice, task_filter)
     title = notice.meta.attachment_title or notice.meta.title or "民生事项及责任分工表"
@@ -105,7 +115,8 @@ def plan_export(
             path = Path(output) / name
         else:
             path = Path(output)
-        return _checked([PlannedFile(path, document, to_stdout=to_stdout)], fmt)
+        planned = [PlannedFile(path, document, to_stdout=to_stdout)]
+        return _checked(_sealed(notice, planned, fmt, signer, prefill), fmt)
     if to_stdout:
         raise ExportError("--split-by 写出多个文件，须用 -o 指定文件夹，不能写到标准输出")
     if split_by is SplitBy.category:
@@ -126,10 +137,51 @@ def plan_export(
     planned = [
         PlannedFile(path, document) for path, (_, document) in zip(paths, parts, strict=True)
     ]
-    return _checked(planned, fmt)
+    return _checked(_sealed(notice, planned, fmt, signer, prefill), fmt)
 
 
 _SPLIT_WORDS = {SplitBy.unit: "单位", SplitBy.recipient: "接收单位", SplitBy.category: "类别"}
+
+
+def _sealed(
+    notice: Notice,
+    planned: list[PlannedFile],
+    fmt: ExportFormat,
+    signer: Signer | None,
+    prefill: Mapping[tuple[int, str], Report] | None,
+) -> list[PlannedFile]:
+    """Workbooks with their identity and prefilled reports; other formats as they are."""
+    if fmt is not ExportFormat.xlsx or (signer is None and not prefill):
+        return planned
+    from minsheng_cli.ledger.workbook import (
+        RowUnitError,
+        WorkbookUnit,
+        reporting_unit,
+        unit_kind,
+    )
+
+    table = notice.recipient_table
+    sealed: list[PlannedFile] = []
+    for item in planned:
+        document = item.document
+        units = [
+            WorkbookUnit(t.name, unit_kind(table, t.name, as_written=t.as_written))
+            for t in document.targets
+        ]
+        identity = signer.identity([t.number for t in document.tasks], units) if signer else None
+        reports: dict[int, Report] = {}
+        for task in document.tasks:
+            if not prefill:
+                break
+            try:
+                unit = reporting_unit(task, units, table)
+            except RowUnitError:
+                continue  # no single unit reports on this row here: leave it empty
+            if (report := prefill.get((task.number, unit))) is not None:
+                reports[task.number] = report
+        changed = dataclasses.replace(document, identity=identity, prefill=reports or None)
+        sealed.append(dataclasses.replace(item, document=changed))
+    return sealed
 
 
 def _checked(planned: list[PlannedFile], fmt: ExportFormat) -> list[PlannedFile]:

@@ -26,15 +26,21 @@ from minsheng_cli.export._xlsx_cells import (
     too_long,
     write_title,
 )
+from minsheng_cli.export._xlsx_fill import (
+    FILL_COLUMNS,
+    FILL_STYLES,
+    add_validations,
+    fill_values,
+    protect,
+    write_identity,
+)
 from minsheng_cli.export._xlsx_stats import STATS_SHEET, write_stats
 from minsheng_cli.export.document import ExportDocument
+from minsheng_cli.ledger.workbook import FILL_IN_HEADERS, TASKS_SHEET
 from minsheng_cli.models import Task
 from minsheng_cli.serialize import TASK_HEADERS, task_row
 
-_TASKS_SHEET = "分工表"
 _ROLE_HEADER = "本单位职责"
-_FILL_IN_HEADERS = ["完成情况", "备注"]
-"""Left empty for the supervision office to fill in."""
 
 _TITLE_ROWS = 2
 _HEADER_ROW = _TITLE_ROWS + 1
@@ -52,14 +58,16 @@ _COLUMNS: dict[str, tuple[float, float, bool]] = {
     "配合单位": (10, 20, False),
     "全部责任单位": (14, 20, False),
     _ROLE_HEADER: (12, 12, True),
-    "完成情况": (20, 20, False),
-    "备注": (10, 10, False),
+    **FILL_COLUMNS,
 }
 _DATE_INDEX = TASK_HEADERS.index("截止日期")
 
 
 def write_xlsx(document: ExportDocument, stream: IO[bytes]) -> None:
     """Write `document` as a workbook with the sheets 分工表 and 统计.
+
+    The 分工表 is locked but for its fill-in columns; with `document.identity`, a very
+    hidden sheet says what the workbook is, signed.
 
     Raises ExportError, naming the task, when a text is longer than a cell can hold:
     Excel would cut it short, and a 分工表 must not lose words without a trace.
@@ -70,9 +78,11 @@ def write_xlsx(document: ExportDocument, stream: IO[bytes]) -> None:
     workbook.properties.creator = "minsheng"
     add_styles(workbook)
     sheet = workbook.worksheets[0]
-    sheet.title = _TASKS_SHEET
+    sheet.title = TASKS_SHEET
     _write_tasks(sheet, document)
     write_stats(workbook.create_sheet(STATS_SHEET), document)
+    if document.identity is not None:
+        write_identity(workbook, document.identity)
     workbook.save(stream)
 
 
@@ -86,6 +96,19 @@ def check_lengths(document: ExportDocument) -> None:
                     f"超过 Excel 单元格上限 {MAX_CELL_CHARS} 字，未写入 xlsx",
                     ["请改用 --format docx、csv 或 json 导出，不会截断。"],
                 )
+    for number, report in (document.prefill or {}).items():
+        texts = {
+            "进展情况": report.note,
+            "存在问题": report.problems,
+            "下步打算": report.next_steps,
+        }
+        for header, text in texts.items():
+            if text and too_long(cell_text(text)):
+                raise ExportError(
+                    f"第 {number} 项预填的“{header}”有 {len(text)} 字，"
+                    f"超过 Excel 单元格上限 {MAX_CELL_CHARS} 字，未写入 xlsx",
+                    ["请去掉 --prefill 再导出，或改用 --format docx、csv 或 json。"],
+                )
     for what, text in (("标题", document.title), ("说明行", _info_line(document))):
         if too_long(cell_text(text)):
             raise ExportError(
@@ -97,7 +120,7 @@ def check_lengths(document: ExportDocument) -> None:
 def _headers(document: ExportDocument) -> list[str]:
     """The 分工表 columns: TASK_HEADERS, 本单位职责 for a per-unit document, then fill-ins."""
     role = [_ROLE_HEADER] if document.unit is not None else []
-    return [*TASK_HEADERS, *role, *_FILL_IN_HEADERS]
+    return [*TASK_HEADERS, *role, *FILL_IN_HEADERS]
 
 
 def _row(document: ExportDocument, task: Task) -> list[CellValue]:
@@ -106,7 +129,7 @@ def _row(document: ExportDocument, task: Task) -> list[CellValue]:
     values[_DATE_INDEX] = task.deadline.date
     if document.unit is not None:
         values.append(document.role(task))
-    return [*values, *(None for _ in _FILL_IN_HEADERS)]
+    return [*values, *fill_values(document, task)]
 
 
 def _info_line(document: ExportDocument) -> str:
@@ -144,7 +167,9 @@ def _write_tasks(ws: Worksheet, document: ExportDocument) -> None:
     lines = max(line_count(h, w) for h, w in zip(columns, widths, strict=True))
     ws.row_dimensions[_HEADER_ROW].height = row_height(lines)
 
-    styles = [CENTRED if _COLUMNS[header][2] else TEXT for header in columns]
+    fixed = len(columns) - len(FILL_IN_HEADERS)
+    styles = [CENTRED if _COLUMNS[header][2] else TEXT for header in columns[:fixed]]
+    styles += FILL_STYLES
     styles[_DATE_INDEX] = DATE
     for row, values in enumerate(rows, start=_HEADER_ROW + 1):
         lines = 1
@@ -158,4 +183,6 @@ def _write_tasks(ws: Worksheet, document: ExportDocument) -> None:
     last_row = _HEADER_ROW + len(rows)
     ws.auto_filter.ref = f"A{_HEADER_ROW}:{get_column_letter(len(columns))}{last_row}"
     ws.freeze_panes = f"A{_HEADER_ROW + 1}"
+    add_validations(ws, fixed + 1, _HEADER_ROW + 1, last_row)
+    protect(ws)
     set_page(ws, title_rows=f"1:{_HEADER_ROW}")
