@@ -14,12 +14,23 @@ from minsheng_cli.models import Notice, Task
 
 
 def schemas() -> dict[str, dict[str, Any]]:
-    """File name → schema, describing what `--format json` and exports emit."""
+    """File name → schema, describing what `--format json` and exports emit.
+
+    progress.schema.json is one record of `progress list --format json`.
+    """
     task = Task.model_json_schema(mode="serialization")
     task["$id"] = "https://minsheng.invalid/schemas/task.schema.json"
     notice = Notice.model_json_schema(mode="serialization")
     notice["$id"] = "https://minsheng.invalid/schemas/notice.schema.json"
-    return {"task.schema.json": task, "notice.schema.json": notice}
+    from minsheng_cli.ledger.serialize import TaskProgress
+
+    progress = TaskProgress.model_json_schema(mode="serialization")
+    progress["$id"] = "https://minsheng.invalid/schemas/progress.schema.json"
+    return {
+        "task.schema.json": task,
+        "notice.schema.json": notice,
+        "progress.schema.json": progress,
+    }
 
 
 def render(schema: dict[str, Any]) -> str:

@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import TypeVar
+from typing import Concatenate, ParamSpec, TypeVar
 
 from minsheng_cli.errors import LedgerError
 from minsheng_cli.ledger.location import is_default, ledger_path
@@ -92,6 +92,20 @@ _COLUMNS = (
 )
 
 
+P = ParamSpec("P")
+
+
+def _guarded(method: Callable[Concatenate[Ledger, P], T]) -> Callable[Concatenate[Ledger, P], T]:
+    """A reading method whose SQLite errors (a damaged file) become LedgerError."""
+
+    def guarded(self: Ledger, /, *args: P.args, **kwargs: P.kwargs) -> T:
+        with _reading(self.path):
+            return method(self, *args, **kwargs)
+
+    guarded.__doc__ = method.__doc__
+    return guarded
+
+
 class Ledger:
     """One ledger file. Opens no file until used; `close()` (or `with`) ends its connection.
 
@@ -147,6 +161,7 @@ class Ledger:
         assert found is not None
         return found
 
+    @_guarded
     def stored_identity(self) -> tuple[str, bytes] | None:
         """The identity if the ledger has one already; never creates the file or the identity."""
         conn = self._reader()
@@ -167,6 +182,7 @@ class Ledger:
 
     # -- reading --------------------------------------------------------------------------
 
+    @_guarded
     def reports(self, notice: Notice, *, task: int | None = None) -> list[Report]:
         """Every report on the notice (or on one task), in the order they were recorded."""
         conn = self._reader()
@@ -180,6 +196,7 @@ class Ledger:
             params += (task,)
         return [_report(row) for row in conn.execute(sql + " ORDER BY id", params)]
 
+    @_guarded
     def latest(self, notice: Notice, as_of: dt.date) -> list[Report]:
         """Each unit's latest report on each task with a 填报日期 on or before `as_of`.
 
@@ -205,6 +222,7 @@ class Ledger:
         )
         return [_report(row) for row in rows]
 
+    @_guarded
     def changed_tasks(self, notice: Notice) -> list[int]:
         """Tasks that differ from the snapshot taken when the notice was first used; [] if none."""
         conn = self._reader()
@@ -292,6 +310,7 @@ class Ledger:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
 
+    @_guarded
     def check(self) -> list[str]:
         """Problems found by `PRAGMA integrity_check` and by comparing the schema with the
         migrations' (in Chinese); [] for a sound ledger. Raises LedgerError if it is missing."""
@@ -436,9 +455,21 @@ def _write(conn: sqlite3.Connection) -> Iterator[None]:
     BEGIN IMMEDIATE takes the write lock first (waiting up to the busy timeout), so
     that a transaction never has to upgrade a read, which WAL refuses at once.
     """
-    with conn:
-        conn.execute("BEGIN IMMEDIATE")
+    try:
+        with conn:
+            conn.execute("BEGIN IMMEDIATE")
+            yield
+    except sqlite3.Error as exc:
+        raise LedgerError(f"写入台账失败，本次没有记入任何内容：{exc}") from None
+
+
+@contextlib.contextmanager
+def _reading(path: Path) -> Iterator[None]:
+    """A damaged file found while reading is the user's problem to hear of, not a traceback."""
+    try:
         yield
+    except sqlite3.DatabaseError as exc:
+        raise LedgerError(f"无法读取台账 {path}：{exc}；可运行 minsheng progress check") from None
 
 
 def _retry_locked(action: Callable[[], T]) -> T:
