@@ -7,7 +7,9 @@ import os
 import random
 import sqlite3
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -24,7 +26,7 @@ JUNE30 = dt.date(2015, 6, 30)
 
 
 def _ledger_report(
-    task: int = 18, unit: str = "市民政局", percent: int = 40, **extra: object
+    task: int = 18, unit: str = "市民政局", percent: int = 40, **extra: Any
 ) -> Report:
     fields: dict[str, object] = {
         "task": task,
@@ -83,7 +85,7 @@ def test_ledger_append_is_all_or_nothing(tmp_path: Path, notice: Notice) -> None
 
 
 # (what the second report changes, how many it adds)
-DUPLICATES: list[tuple[dict[str, object], int]] = [
+DUPLICATES: list[tuple[dict[str, Any], int]] = [
     ({}, 0),
     ({"percent": 41}, 1),
     ({"note": "新进展"}, 1),
@@ -95,7 +97,7 @@ DUPLICATES: list[tuple[dict[str, object], int]] = [
 
 @pytest.mark.parametrize(("change", "added"), DUPLICATES)
 def test_ledger_a_report_like_the_units_latest_for_that_date_adds_nothing(
-    tmp_path: Path, notice: Notice, change: dict[str, object], added: int
+    tmp_path: Path, notice: Notice, change: dict[str, Any], added: int
 ) -> None:
     with Ledger(tmp_path / "ledger.sqlite3") as ledger:
         assert ledger.append(notice, [_ledger_report()]) == 1
@@ -185,11 +187,12 @@ def test_ledger_written_by_a_newer_version_is_refused_and_untouched(
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     conn.close()
     before = path.read_bytes()
-    for action in (
+    actions: list[Callable[[Ledger], object]] = [
         lambda ledger: ledger.reports(notice),
         lambda ledger: ledger.append(notice, [_ledger_report(percent=1)]),
         lambda ledger: ledger.identity(),
-    ):
+    ]
+    for action in actions:
         with Ledger(path) as ledger, pytest.raises(LedgerError) as caught:
             action(ledger)
         assert "由更新版本的 minsheng 写入" in caught.value.message

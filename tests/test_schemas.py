@@ -43,3 +43,25 @@ def test_schema_rejects_a_broken_record() -> None:
     record["deadline"]["date"] = "not a date"
     with pytest.raises(jsonschema.ValidationError):
         _validator("task.schema.json").validate(record)
+
+
+def test_progress_json_validates(tmp_path: Any) -> None:
+    db = ["--db", str(tmp_path / "ledger.sqlite3")]
+    for args in (
+        ["18", "--status", "推进中", "--percent", "40", "--note", "已摸底"],
+        ["18", "--status", "推进中", "--percent", "30", "--unit", "船营区"],
+        ["49", "--status", "已完成", "--unit", "船营区"],
+    ):
+        result = CliRunner().invoke(app, ["progress", "set", *args, "--date", "2015-06-30", *db])
+        assert result.exit_code == 0, result.output
+    result = CliRunner().invoke(
+        app, ["progress", "list", "--as-of", "2015-06-30", "-f", "json", *db]
+    )
+    assert result.exit_code == 0, result.output
+    records = json.loads(result.stdout)
+    validator = _validator("progress.schema.json")
+    for record in records:
+        validator.validate(record)
+    broken = {**records[17], "schedule": {**records[17]["schedule"], "light": "blue"}}
+    with pytest.raises(jsonschema.ValidationError):
+        validator.validate(broken)
