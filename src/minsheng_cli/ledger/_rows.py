@@ -58,7 +58,7 @@ class ImportProblem:
         if self.sheet:
             where += f" 工作表“{self.sheet}”"
         if self.row is not None:
-            where += f" 第 {self.row} 行"
+            where += f"第 {self.row} 行" if self.sheet else f" 第 {self.row} 行"
         if self.column:
             where += f"“{self.column}”列"
         found = ""
@@ -170,7 +170,7 @@ class RowReader:
 
         status, ok_status = self._field(cells, row, STATUS_HEADER, problems, _status)
         percent, ok_percent = self._field(cells, row, PERCENT_HEADER, problems, _percent)
-        as_of, _ = self._field(cells, row, DATE_HEADER, problems, self._date)
+        as_of, ok_date = self._field(cells, row, DATE_HEADER, problems, self._date)
         headers = (NOTE_HEADER, PROBLEMS_HEADER, NEXT_HEADER)
         texts = [read_text(self._cell(cells, h).value) for h in headers]
         if not (ok_status and ok_percent):
@@ -182,7 +182,7 @@ class RowReader:
             value = self._cell(cells, header).value
             problems.append(self._problem(str(exc), row=row, column=header, value=value))
             return None, problems
-        if as_of is None:
+        if as_of is None and ok_date:
             problems.append(
                 self._problem("没有填写填报日期", row=row, column=DATE_HEADER, value="")
             )
