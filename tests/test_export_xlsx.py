@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import shutil
@@ -13,12 +14,16 @@ from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 from openpyxl.chart import BarChart
 from openpyxl.chart._chart import ChartBase
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from minsheng_cli import Deadline, DeadlineKind, Notice, Task
+from minsheng_cli.export import ExportFormat, SplitBy
 from minsheng_cli.export._xlsx_cells import line_count, text_width
 from minsheng_cli.export.document import ExportDocument
+from minsheng_cli.export.plan import plan_export
 from minsheng_cli.export.xlsx import write_xlsx
+from minsheng_cli.ledger.records import Report, Status
 from minsheng_cli.query import UNCATEGORISED_LABEL, TaskFilter, resolve_targets, select
 from minsheng_cli.serialize import TASK_HEADERS, task_row
 
@@ -299,3 +304,100 @@ def test_libreoffice_renders_the_workbook(notice: Notice, tmp_path: Path) -> Non
     subprocess.run([*command, str(source)], check=True, capture_output=True, timeout=60)
     pdf = tmp_path / "分工表.pdf"
     assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF")
+
+
+def _fill_columns(ws: Worksheet) -> list[int]:
+    return [_headers(ws).index(header) + 1 for header in FILL_IN]
+
+
+def test_task_columns_are_locked_and_fill_in_columns_are_not(notice: Notice) -> None:
+    ws = _sheet(_reopen(_document(notice, TaskFilter(units=("市民政局",)))), "分工表")
+    protection = ws.protection
+    assert protection.sheet and not protection.password
+    # False means "not protected": filtering, sorting and resizing stay allowed.
+    assert (protection.autoFilter, protection.sort) == (False, False)
+    assert (protection.formatColumns, protection.formatRows) == (False, False)
+    fill = set(_fill_columns(ws))
+    for row in range(HEADER_ROW, ws.max_row + 1):
+        for column in range(1, ws.max_column + 1):
+            locked = ws.cell(row, column).protection.locked
+            assert locked is (row == HEADER_ROW or column not in fill), (row, column)
+
+
+def test_fill_in_columns_check_what_is_typed(notice: Notice) -> None:
+    ws = _sheet(_reopen(_document(notice, TaskFilter(units=("市民政局",)))), "分工表")
+    letters = {h: get_column_letter(_headers(ws).index(h) + 1) for h in FILL_IN}
+    rows = f"{FIRST_ROW}:{{}}{ws.max_row}"
+    found = {
+        str(v.sqref): (
+            v.type,
+            v.operator,
+            v.formula1,
+            v.formula2,
+            v.allow_blank,
+            v.showErrorMessage,
+        )
+        for v in ws.data_validations.dataValidation
+    }
+    span = lambda header: f"{letters[header]}{rows.format(letters[header])}"  # noqa: E731
+    assert found == {
+        span("状态"): ("list", None, '"未启动,推进中,已完成"', None, True, True),
+        span("完成进度（%）"): ("whole", "between", "0", "100", True, True),
+        span("填报日期"): ("date", "lessThanOrEqual", "TODAY()", None, True, True),
+    }
+    date = ws.cell(FIRST_ROW, _headers(ws).index("填报日期") + 1)
+    assert "yy" in date.number_format
+
+
+def test_prefill_puts_each_rows_report_in_the_fill_in_cells(notice: Notice) -> None:
+    report = Report(
+        task=18,
+        unit="市民政局",
+        status=Status.IN_PROGRESS,
+        percent=40,
+        note="已摸底",
+        problems=None,
+        next_steps="七月完成",
+        as_of=dt.date(2015, 6, 30),
+    )
+    document = dataclasses.replace(
+        _document(notice, TaskFilter(units=("市民政局",))), prefill={18: report}
+    )
+    ws = _sheet(_reopen(document), "分工表")
+    row = [cell.value for cell in ws[FIRST_ROW]][-len(FILL_IN) :]
+    assert ws.cell(FIRST_ROW, 1).value == 18
+    assert row == ["推进中", 40, "已摸底", None, "七月完成", dt.datetime(2015, 6, 30)]
+    assert all(value is None for value in [c.value for c in ws[FIRST_ROW + 1]][-len(FILL_IN) :])
+
+
+def test_plan_prefills_each_workbook_with_its_own_units_report(notice: Notice) -> None:
+    def report(task: int, unit: str, percent: int) -> Report:
+        return Report(
+            task=task,
+            unit=unit,
+            status=Status.IN_PROGRESS,
+            percent=percent,
+            as_of=dt.date(2015, 6, 30),
+        )
+
+    latest = {
+        (18, "市民政局"): report(18, "市民政局", 40),
+        (18, "昌邑区"): report(18, "昌邑区", 10),
+        (49, "昌邑区"): report(49, "昌邑区", 30),
+    }
+    planned = plan_export(
+        notice,
+        TaskFilter(),
+        ExportFormat.xlsx,
+        output="x/",
+        split_by=SplitBy.recipient,
+        prefill=latest,
+    )
+    prefills = {p.document.targets[0].name: p.document.prefill for p in planned}
+    assert prefills["市民政局"] == {18: latest[18, "市民政局"]}
+    assert prefills["昌邑区"] == {18: latest[18, "昌邑区"], 49: latest[49, "昌邑区"]}
+    assert prefills["龙潭区"] is None
+    [office] = plan_export(notice, TaskFilter(), ExportFormat.xlsx, prefill=latest)
+    # The office workbook shows the lead's report; a group-led task (49) has no single one.
+    assert office.document.prefill == {18: latest[18, "市民政局"]}
+    assert office.document.identity is None
