@@ -339,7 +339,10 @@ def test_fill_in_columns_check_what_is_typed(notice: Notice) -> None:
         )
         for v in ws.data_validations.dataValidation
     }
-    span = lambda header: f"{letters[header]}{rows.format(letters[header])}"  # noqa: E731
+
+    def span(header: str) -> str:
+        return f"{letters[header]}{rows.format(letters[header])}"
+
     assert found == {
         span("状态"): ("list", None, '"未启动,推进中,已完成"', None, True, True),
         span("完成进度（%）"): ("whole", "between", "0", "100", True, True),
