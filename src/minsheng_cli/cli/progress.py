@@ -6,7 +6,6 @@ Registered on the main app only when `progress` is invoked (see cli/app.py).
 from __future__ import annotations
 
 import datetime as dt
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -31,7 +30,7 @@ from minsheng_cli.cli.options import (
     task_filter,
 )
 from minsheng_cli.cli.output import emit
-from minsheng_cli.ledger.records import LIGHT_LABELS, Light
+from minsheng_cli.ledger.records import LIGHT_LABELS, Light, Status
 
 if TYPE_CHECKING:
     from minsheng_cli.ledger.records import Report
@@ -53,12 +52,6 @@ def _group() -> None:
 
     例：minsheng progress list --unit 市民政局
     """
-
-
-class StatusChoice(StrEnum):
-    未启动 = "未启动"
-    推进中 = "推进中"
-    已完成 = "已完成"
 
 
 _LIGHTS: dict[str, Light] = {
@@ -121,7 +114,7 @@ def set_(
     number: Annotated[int, typer.Argument(help="事项序号。", show_default=False)],
     *,
     status: Annotated[
-        StatusChoice,
+        Status,
         typer.Option("--status", help="状态：未启动、推进中或已完成。", show_default=False),
     ],
     percent: Annotated[
@@ -156,14 +149,13 @@ def set_(
     例：minsheng progress set 18 --status 推进中 --percent 60 --note 已完成摸底
     """
     from minsheng_cli.ledger.entry import command_line_report
-    from minsheng_cli.ledger.records import Status
 
     on = parse_date("--date", date)
     loaded = load(notice, year, overlay)
     report = command_line_report(
         loaded,
         number,
-        status=Status(status.value),
+        status=status,
         percent=percent,
         unit=unit,
         note=progress_note,
