@@ -29,7 +29,7 @@ from minsheng_cli.models import Task
 # header -> (narrowest, widest, centred), as xlsx._COLUMNS.
 FILL_COLUMNS: dict[str, tuple[float, float, bool]] = {
     STATUS_HEADER: (9, 9, True),
-    PERCENT_HEADER: (9, 9, True),
+    PERCENT_HEADER: (11, 11, True),
     "进展情况": (18, 30, False),
     "存在问题": (12, 20, False),
     "下步打算": (12, 20, False),
