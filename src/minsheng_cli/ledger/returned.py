@@ -33,7 +33,6 @@ from minsheng_cli.ledger.workbook import (
 )
 from minsheng_cli.models import Notice
 
-_HEADER_SEARCH_ROWS = 10
 _MAX_ROWS = 2000
 _MAX_COLUMNS = 60
 _IDENTITY_ROWS = 200
