@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,8 @@ from minsheng_cli.loader import bundled_notice_path
 
 # Tests parse afresh unless a test turns the cache on itself (tests/test_cache.py).
 os.environ["MINSHENG_NO_CACHE"] = "1"
+# xlsx exports sign with the ledger's key: never touch the user's own ledger.
+os.environ["MINSHENG_DB"] = os.path.join(tempfile.mkdtemp(prefix="minsheng-tests-"), "ledger.db")
 
 DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).parent.parent

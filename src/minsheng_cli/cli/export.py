@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from minsheng_cli.cli.app import app, handles_errors, load
+from minsheng_cli.cli.ledger_options import DbOpt
 from minsheng_cli.cli.options import (
     BeforeOpt,
     CategoryOpt,
@@ -25,6 +26,11 @@ from minsheng_cli.cli.options import (
 from minsheng_cli.cli.output import display
 from minsheng_cli.cli.visible import visible
 from minsheng_cli.export import ExportFormat, SplitBy
+
+if TYPE_CHECKING:
+    from minsheng_cli.ledger.records import Report
+    from minsheng_cli.ledger.workbook import Signer
+    from minsheng_cli.models import Notice
 
 
 @app.command()
@@ -63,8 +69,17 @@ def export(
     notice: NoticeOpt = None,
     year: YearOpt = None,
     overlay: OverlayOpt = None,
+    prefill: Annotated[
+        bool,
+        typer.Option(
+            "--prefill", help="xlsx：把台账中各事项的当前填报预先填入填报列（下月接着填）。"
+        ),
+    ] = False,
+    db: DbOpt = None,
 ) -> None:
     """把事项导出为 Excel、Word、CSV、JSON 或 Markdown 文件，可先筛选、可按单位拆分。
+
+    Excel 工作簿带填报列，并以台账的密钥签名，交回后用 minsheng progress import 导入。
 
     例：minsheng export --format xlsx --unit 市民政局
     """
@@ -75,8 +90,14 @@ def export(
             "不能为空；要写在当前目录，请省略 -o 或写 -o ./", param_hint="--output"
         )
     chosen = task_filter(unit, lead, category, month, quarter, before, search)
+    loaded = load(notice, year, overlay)
+    if prefill and fmt is not ExportFormat.xlsx:
+        raise typer.BadParameter("只有 xlsx 工作簿有填报列", param_hint="--prefill")
+    signer, answers = (
+        _ledger_parts(loaded, db, prefill) if fmt is ExportFormat.xlsx else (None, None)
+    )
     planned = plan_export(
-        load(notice, year, overlay), chosen, fmt, output=output, split_by=split_by
+        loaded, chosen, fmt, output=output, split_by=split_by, signer=signer, prefill=answers
     )
     prepared = prepare_targets(planned, force=force)
     for folder in prepared.created:
@@ -109,6 +130,24 @@ def export(
         f"共写入 {len(planned)} 个文件，位于 {visible(str(planned[0].path.parent))}",
         file=sys.stderr,
     )
+
+
+def _ledger_parts(
+    notice: Notice, db: Path | None, prefill: bool
+) -> tuple[Signer, dict[tuple[int, str], Report] | None]:
+    """The ledger's signer (creating the ledger and its key on first use) and, for
+    --prefill, each unit's latest report on each task."""
+    import datetime as dt
+
+    from minsheng_cli.ledger.notices import notice_key
+    from minsheng_cli.ledger.store import Ledger
+    from minsheng_cli.ledger.workbook import Signer
+
+    with Ledger.open(db) as ledger:
+        ledger_id, key = ledger.identity()
+        latest = ledger.latest(notice, dt.date.today()) if prefill else []
+    answers = {(r.task, r.unit): r for r in latest} if prefill else None
+    return Signer(notice_key(notice), ledger_id, key), answers
 
 
 def _say_partial(done: list[Path], total: int) -> None:

@@ -363,3 +363,8 @@ def _say(message: str) -> None:
     from minsheng_cli.cli.visible import visible
 
     print(visible(message))
+
+
+from minsheng_cli.cli import progress_import as _progress_import  # noqa: E402  registers `import`
+
+assert _progress_import

@@ -1,0 +1,95 @@
+"""`minsheng progress import`: read the returned workbooks into the ledger, all or nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from minsheng_cli.cli.app import handles_errors, load
+from minsheng_cli.cli.ledger_options import DbOpt
+from minsheng_cli.cli.options import NoticeOpt, OverlayOpt, YearOpt
+from minsheng_cli.cli.progress import _ledger, _say, _warn_changed, app
+
+if TYPE_CHECKING:
+    from minsheng_cli.ledger.records import Report
+
+
+@app.command("import")
+@handles_errors
+def import_(
+    files: Annotated[
+        list[Path], typer.Argument(help="各单位交回的 xlsx 工作簿，可给多个。", show_default=False)
+    ],
+    *,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="只检查并显示将记入的内容，不写入台账。")
+    ] = False,
+    db: DbOpt = None,
+    notice: NoticeOpt = None,
+    year: YearOpt = None,
+    overlay: OverlayOpt = None,
+) -> None:
+    """导入各单位填好的工作簿：先逐行检查全部文件，有任何错误就一条也不记入。
+
+    例：minsheng progress import 分发/*.xlsx
+    """
+    from minsheng_cli.ledger.notices import notice_key
+    from minsheng_cli.ledger.returned import ReturnedFileError, read_returned
+
+    loaded = load(notice, year, overlay)
+    today = dt.date.today()
+    with _ledger(db) as ledger:
+        _warn_changed(ledger, loaded, reading=dry_run)
+        identity = ledger.stored_identity()
+        keys = dict([identity]) if identity else {}
+        read = [
+            read_returned(path, loaded, notice_key=notice_key(loaded), keys=keys, today=today)
+            for path in files
+        ]
+        problems = [p for r in read for p in r.problems]
+        if problems:
+            raise ReturnedFileError(problems)
+        reports = [report for r in read for report in r.reports]
+        before = {(r.task, r.unit): r for r in ledger.latest(loaded, today)}
+        changes = [
+            (r, before.get((r.task, r.unit)))
+            for r in reports
+            if not (old := before.get((r.task, r.unit))) or not old.same_content(r)
+        ]
+        added = 0 if dry_run else ledger.append(loaded, reports)
+    _show_changes(changes)
+    skipped = sum(r.skipped for r in read)
+    tail = f"，{skipped} 行未填写已跳过" if skipped else ""
+    if dry_run:
+        count = f"{len(files)} 个文件，{len(changes)} 条填报将记入{tail}"
+        _say(f"检查通过：{count}（--dry-run，未写入）。")
+    elif added:
+        _say(f"已记入台账 {added} 条填报，来自 {len(files)} 个文件{tail}。")
+    else:
+        _say(f"这些文件中的填报台账里都已有，未重复记录（{len(files)} 个文件{tail}）。")
+
+
+def _show_changes(changes: list[tuple[Report, Report | None]]) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    from minsheng_cli.cli import display
+
+    if not changes:
+        return
+    table = Table(box=None, header_style="bold")
+    for header in ("序号", "填报单位", "原状态", "新状态", "填报日期"):
+        table.add_column(header)
+    for new, old in changes:
+        was = f"{old.status.value} {old.percent}%" if old is not None else "未报送"
+        table.add_row(
+            Text(str(new.task)),
+            Text(new.unit),
+            Text(was),
+            Text(f"{new.status.value} {new.percent}%"),
+            Text(new.as_of.isoformat()),
+        )
+    display.console().print(table)
