@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -44,6 +51,18 @@ def exported(tmp_path: Path) -> tuple[Path, Path]:
     return tmp_path / "分发", db
 
 
+@pytest.fixture
+def one(tmp_path: Path) -> tuple[Path, Path]:
+    """Only 市民政局's workbook, where a test needs no other: exporting all 45 takes seconds."""
+    db = tmp_path / "台账.db"
+    folder = tmp_path / "分发"
+    folder.mkdir()
+    target = folder / f"{TITLE}-市民政局.xlsx"
+    result = _run(["export", "-f", "xlsx", "-u", "市民政局", "-o", str(target)], db)
+    assert result.exit_code == 0, result.output
+    return folder, db
+
+
 def _lights(db: Path, *extra: str) -> dict[int, tuple[float | None, str]]:
     result = _run(["progress", "list", "--as-of", "2015-06-30", "--format", "json", *extra], db)
     assert result.exit_code == 0, result.output
@@ -78,8 +97,8 @@ def _dump(db: Path) -> bytes:
     return db.read_bytes() if db.exists() else b""
 
 
-def test_refused_imports_write_nothing(exported: tuple[Path, Path], tmp_path: Path) -> None:
-    folder, db = exported
+def test_refused_imports_write_nothing(one: tuple[Path, Path], tmp_path: Path) -> None:
+    folder, db = one
     mine = folder / f"{TITLE}-市民政局.xlsx"
     before = _dump(db)
     # A row for a task that is not 市民政局's.
@@ -117,8 +136,8 @@ def test_refused_imports_write_nothing(exported: tuple[Path, Path], tmp_path: Pa
     assert _dump(db) == before
 
 
-def test_prefill_starts_from_the_last_answers(exported: tuple[Path, Path], tmp_path: Path) -> None:
-    folder, db = exported
+def test_prefill_starts_from_the_last_answers(one: tuple[Path, Path], tmp_path: Path) -> None:
+    folder, db = one
     mine = folder / f"{TITLE}-市民政局.xlsx"
     _fill(mine, {18: ("推进中", 40)})
     assert _run(["progress", "import", str(mine)], db).exit_code == 0
@@ -130,3 +149,51 @@ def test_prefill_starts_from_the_last_answers(exported: tuple[Path, Path], tmp_p
     row = next(r for r in values if r[0] in (18, "18"))
     assert "推进中" in row and 40 in row
     assert "提示" not in _run(["progress", "import", str(again)], db).stdout
+
+
+def _iterdump(db: Path) -> list[str]:
+    with contextlib.closing(sqlite3.connect(db)) as conn:
+        return list(conn.iterdump())
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
+@pytest.mark.parametrize("where", ["inside the write transaction", "while reading the files"])
+def test_an_import_killed_part_way_leaves_the_ledger_as_it_was(
+    one: tuple[Path, Path], tmp_path: Path, where: str
+) -> None:
+    from minsheng_cli.ledger.store import PAUSE_ENV
+
+    folder, db = one
+    mine = folder / f"{TITLE}-市民政局.xlsx"
+    _fill(mine, {18: ("推进中", 40)})
+    assert _run(["progress", "import", str(mine)], db).exit_code == 0
+    _fill(mine, {18: ("推进中", 60), 19: ("推进中", 50)})
+    before = _iterdump(db)
+    marker = tmp_path / "inside"
+    env = {**os.environ, "MINSHENG_DB": str(db)}
+    if where.startswith("inside"):
+        env[PAUSE_ENV] = str(marker)
+    # While reading: the workbook 300 times over, seconds of work, so the kill lands part way.
+    times = 1 if where.startswith("inside") else 300
+    command = [sys.executable, "-m", "minsheng_cli", "progress", "import", *[str(mine)] * times]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 30
+        if where.startswith("inside"):
+            while not marker.exists():
+                assert process.poll() is None, process.communicate()
+                assert time.monotonic() < deadline, "the write never started"
+                time.sleep(0.02)
+        else:
+            time.sleep(0.8)  # start-up plus a few of the workbooks
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=10)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=10)
+    assert process.returncode == -signal.SIGKILL
+    assert _iterdump(db) == before
+    again = _run(["progress", "import", str(mine)], db)
+    assert again.exit_code == 0, again.output
+    assert "已记入台账 2 条填报" in again.stdout
