@@ -100,10 +100,13 @@ def test_ledger_a_report_like_the_units_latest_for_that_date_adds_nothing(
     tmp_path: Path, notice: Notice, change: dict[str, Any], added: int
 ) -> None:
     with Ledger(tmp_path / "ledger.sqlite3") as ledger:
+        assert ledger.pending(notice, [_ledger_report()]) == [_ledger_report()]
         assert ledger.append(notice, [_ledger_report()]) == 1
+        assert len(ledger.pending(notice, [_ledger_report(**change)])) == added  # the same rule
         assert ledger.append(notice, [_ledger_report(**change)]) == added
         assert len(ledger.reports(notice)) == 1 + added
         # the same batch twice in one call adds each once
+        assert len(ledger.pending(notice, [_ledger_report(percent=70)] * 2)) == 1
         assert ledger.append(notice, [_ledger_report(percent=70)] * 2) == 1
 
 

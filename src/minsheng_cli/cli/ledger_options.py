@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
@@ -26,18 +25,3 @@ DbOpt = Annotated[
         show_default=False,
     ),
 ]
-
-
-def parse_date(option: str, value: str | None) -> dt.date | None:
-    """A YYYY-MM-DD option value, or a usage error naming the option."""
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value.strip())
-    except ValueError:
-        from minsheng_cli.cli.visible import visible
-
-        raise typer.BadParameter(
-            f"{option} 的日期应写成 YYYY-MM-DD，如 2015-06-30，收到“{visible(value)}”",
-            param_hint=option,
-        ) from None

@@ -31,22 +31,23 @@ def _quarter(value: int | None) -> int | None:
     return value
 
 
-def _date(value: str | None) -> dt.date | None:
+def parse_date(option: str, value: str | None) -> dt.date | None:
+    """A YYYY-MM-DD option value, or a usage error naming the option."""
     if value is None:
         return None
     try:
-        return dt.date.fromisoformat(value)
+        return dt.date.fromisoformat(value.strip())
     except ValueError:
         from minsheng_cli.cli.visible import visible
 
         raise typer.BadParameter(
-            f"--before 的日期应写成 YYYY-MM-DD，如 2015-10-31，收到“{visible(value)}”",
-            param_hint="--before",
+            f"{option} 的日期应写成 YYYY-MM-DD，如 2015-06-30，收到“{visible(value)}”",
+            param_hint=option,
         ) from None
 
 
 def _before(value: str | None) -> str | None:
-    _date(_filled_text("--before", value))
+    parse_date("--before", _filled_text("--before", value))
     return value
 
 
@@ -185,4 +186,6 @@ def task_filter(
     if lead and not units:
         raise typer.BadParameter("--lead 须与 --unit 一起使用", param_hint="--lead")
     chosen = tuple(dict.fromkeys(units or []))
-    return query.TaskFilter(chosen, lead, category, month, quarter, _date(before), search)
+    return query.TaskFilter(
+        chosen, lead, category, month, quarter, parse_date("--before", before), search
+    )

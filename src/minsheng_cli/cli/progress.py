@@ -13,7 +13,7 @@ import typer
 
 from minsheng_cli import query
 from minsheng_cli.cli.app import handles_errors, load, note
-from minsheng_cli.cli.ledger_options import DbOpt, parse_date
+from minsheng_cli.cli.ledger_options import DbOpt
 from minsheng_cli.cli.options import (
     BeforeOpt,
     CategoryOpt,
@@ -27,6 +27,7 @@ from minsheng_cli.cli.options import (
     SearchOpt,
     UnitOpt,
     YearOpt,
+    parse_date,
     task_filter,
 )
 from minsheng_cli.cli.output import emit

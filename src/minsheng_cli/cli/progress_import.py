@@ -54,11 +54,8 @@ def import_(
             raise ReturnedFileError(problems)
         reports = [report for r in read for report in r.reports]
         before = {(r.task, r.unit): r for r in ledger.latest(loaded, today)}
-        changes = [
-            (r, before.get((r.task, r.unit)))
-            for r in reports
-            if not (old := before.get((r.task, r.unit))) or not old.same_content(r)
-        ]
+        fresh = ledger.pending(loaded, reports)
+        changes = [(r, before.get((r.task, r.unit))) for r in fresh]
         added = 0 if dry_run else ledger.append(loaded, reports)
     _show_changes(changes)
     skipped = sum(r.skipped for r in read)

@@ -251,18 +251,25 @@ class Ledger:
             assert notice_id is not None
             recorded_at = _now()
             for report in reports:
-                previous = conn.execute(
-                    f"SELECT {_COLUMNS} FROM reports"
-                    " WHERE notice_id = ? AND task = ? AND unit = ? AND as_of = ?"
-                    " ORDER BY recorded_at DESC, id DESC LIMIT 1",
-                    (notice_id, report.task, report.unit, report.as_of.isoformat()),
-                ).fetchone()
-                if previous is not None and _report(previous).same_content(report):
+                if _is_repeat(conn, notice_id, report):
                     continue
                 _insert(conn, notice_id, [report], recorded_at)
                 added += 1
             _pause_for_tests()
         return added
+
+    def pending(self, notice: Notice, reports: Sequence[Report]) -> list[Report]:
+        """The reports `append` would add now, by the same rule; reads only (for --dry-run)."""
+        conn = self._reader()
+        notice_id = _notice_id(conn, notice) if conn is not None else None
+        fresh: list[Report] = []
+        for report in reports:
+            if any(r.same_content(report) for r in fresh):
+                continue
+            if conn is not None and notice_id is not None and _is_repeat(conn, notice_id, report):
+                continue
+            fresh.append(report)
+        return fresh
 
     def bulk_append(self, notice: Notice, reports: Iterable[Report]) -> int:
         """Insert reports as given, without the duplicate check: for benchmarks and fixtures."""
@@ -487,6 +494,17 @@ def _retry_locked(action: Callable[[], T]) -> T:
             if not transient or time.monotonic() > deadline:
                 raise
         time.sleep(random.uniform(0.005, 0.03))
+
+
+def _is_repeat(conn: sqlite3.Connection, notice_id: int, report: Report) -> bool:
+    """Whether `report` says what the unit's latest report for that task and 填报日期 says."""
+    previous = conn.execute(
+        f"SELECT {_COLUMNS} FROM reports"
+        " WHERE notice_id = ? AND task = ? AND unit = ? AND as_of = ?"
+        " ORDER BY recorded_at DESC, id DESC LIMIT 1",
+        (notice_id, report.task, report.unit, report.as_of.isoformat()),
+    ).fetchone()
+    return previous is not None and _report(previous).same_content(report)
 
 
 def _notice_id(conn: sqlite3.Connection, notice: Notice, *, create: bool = False) -> int | None:
