@@ -282,3 +282,28 @@ def recipient_counts(tasks: list[Task]) -> list[UnitCount]:
     names = dict.fromkeys(r.name for task in tasks for r in task.recipients)
     counts = [UnitCount(name, lead[name], support[name]) for name in names]
     return sorted(counts, key=lambda c: (-c.total, -c.lead))
+
+
+def filter_words(
+    notice: Notice, task_filter: TaskFilter, targets: tuple[UnitTarget, ...]
+) -> list[str]:
+    """Short words for a file name or a scope line, in the order filters are usually thought of.
+
+    Every filter that narrows the tasks has a word, so that a subset never takes the
+    name of the whole table.
+    """
+    words: list[str] = []
+    if targets:
+        words.append("、".join(t.name for t in targets) + ("牵头" if task_filter.lead else ""))
+    if task_filter.category is not None:
+        category = resolve_category(notice, task_filter.category) if task_filter.category else None
+        words.append(category or UNCATEGORISED_LABEL.strip("（）"))
+    if task_filter.month:
+        words.append(f"{task_filter.month}月到期")
+    if task_filter.quarter:
+        words.append(f"第{task_filter.quarter}季度到期")
+    if task_filter.before:
+        words.append(f"{task_filter.before.isoformat()}前到期")
+    if task_filter.search and task_filter.search.split():
+        words.append(f"含{' '.join(task_filter.search.split())}")
+    return words

@@ -5,12 +5,12 @@ Each module registers its commands on the one app when imported.
 
 from __future__ import annotations
 
-from minsheng_cli.cli import export, queries
+from minsheng_cli.cli import export, queries, report
 from minsheng_cli.cli.app import app
 
 __all__ = ["app", "main"]
 
-assert export and queries  # imported for the commands they register
+assert export and queries and report  # imported for the commands they register
 
 
 def main() -> None:

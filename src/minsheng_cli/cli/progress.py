@@ -5,15 +5,23 @@ Registered on the main app only when `progress` is invoked (see cli/app.py).
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from minsheng_cli import query
-from minsheng_cli.cli.app import handles_errors, load, note
-from minsheng_cli.cli.ledger_options import DbOpt
+from minsheng_cli.cli.app import handles_errors, load
+from minsheng_cli.cli.ledger_options import (
+    AsOfOpt,
+    DbOpt,
+    RedOpt,
+    StartOpt,
+    YellowOpt,
+    open_ledger,
+    schedule_options,
+    warn_changed,
+)
 from minsheng_cli.cli.options import (
     BeforeOpt,
     CategoryOpt,
@@ -35,9 +43,7 @@ from minsheng_cli.ledger.records import LIGHT_LABELS, Light, Status
 
 if TYPE_CHECKING:
     from minsheng_cli.ledger.records import Report
-    from minsheng_cli.ledger.schedule import TaskState, Thresholds
-    from minsheng_cli.ledger.store import Ledger
-    from minsheng_cli.models import Notice
+    from minsheng_cli.ledger.schedule import TaskState
 
 app = typer.Typer(
     name="progress",
@@ -75,37 +81,9 @@ def _lights(values: list[str] | None) -> list[str] | None:
     return values
 
 
-def _threshold(value: float) -> float:
-    if not 0 <= value <= 100:
-        raise typer.BadParameter(f"阈值应在 0–100 之间，收到 {value:g}")
-    return value
-
-
 DateOpt = Annotated[
     str | None,
     typer.Option("--date", metavar="DATE", help="填报日期 YYYY-MM-DD；默认今天，不能晚于今天。"),
-]
-AsOfOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--as-of",
-        metavar="DATE",
-        help="截至该日的状态（YYYY-MM-DD，默认今天）；填报日期在其后的填报不计。",
-    ),
-]
-StartOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--start", metavar="DATE", help="计算序时进度的起始日（默认通知年度的 1 月 1 日）。"
-    ),
-]
-YellowOpt = Annotated[
-    float,
-    typer.Option("--yellow", help="落后序时进度超过这么多个百分点亮黄灯。", callback=_threshold),
-]
-RedOpt = Annotated[
-    float,
-    typer.Option("--red", help="落后序时进度超过这么多个百分点亮红灯。", callback=_threshold),
 ]
 
 
@@ -164,8 +142,8 @@ def set_(
         next_steps=next_steps,
         on=on,
     )
-    with _ledger(db) as ledger:
-        _warn_changed(ledger, loaded, reading=False)
+    with open_ledger(db) as ledger:
+        warn_changed(ledger, loaded, reading=False)
         added = ledger.append(loaded, [report])
     what = f"第{number}项 {report.unit} {report.status.value} {report.percent}%"
     when = f"（填报日期 {report.as_of.isoformat()}）"
@@ -198,11 +176,11 @@ def show(
     from minsheng_cli.ledger.schedule import task_states
     from minsheng_cli.ledger.serialize import report_record, state_record
 
-    when, begin, thresholds = _schedule_options(as_of, start, yellow, red)
+    when, begin, thresholds = schedule_options(as_of, start, yellow, red)
     loaded = load(notice, year, overlay)
     task = find_task(loaded, number)
-    with _ledger(db) as ledger:
-        _warn_changed(ledger, loaded)
+    with open_ledger(db) as ledger:
+        warn_changed(ledger, loaded)
         history = ledger.reports(loaded, task=number)
     (state,) = task_states(loaded, history, when, tasks=[task], start=begin, thresholds=thresholds)
     emit(
@@ -254,11 +232,11 @@ def list_(
     from minsheng_cli.ledger.schedule import task_states
 
     chosen = task_filter(unit, lead, category, month, quarter, before, search)
-    when, begin, thresholds = _schedule_options(as_of, start, yellow, red)
+    when, begin, thresholds = schedule_options(as_of, start, yellow, red)
     loaded = load(notice, year, overlay)
     tasks = query.select(loaded, chosen)
-    with _ledger(db) as ledger:
-        _warn_changed(ledger, loaded)
+    with open_ledger(db) as ledger:
+        warn_changed(ledger, loaded)
         latest = ledger.latest(loaded, when)
     states = task_states(loaded, latest, when, tasks=tasks, start=begin, thresholds=thresholds)
     if light:
@@ -278,7 +256,7 @@ def backup(
 
     例：minsheng progress backup 台账备份-2015-06-30.sqlite3
     """
-    with _ledger(db) as ledger:
+    with open_ledger(db) as ledger:
         ledger.backup(path)
         _say(f"已备份台账 {ledger.path} → {path}")
 
@@ -293,7 +271,7 @@ def check(*, db: DbOpt = None) -> None:
     from minsheng_cli.errors import LedgerError
     from minsheng_cli.ledger.store import SCHEMA_VERSION
 
-    with _ledger(db) as ledger:
+    with open_ledger(db) as ledger:
         if not ledger.exists:
             _say(f"台账 {ledger.path} 还不存在（第一次写入时建立），没有需要检查的内容。")
             return
@@ -301,39 +279,6 @@ def check(*, db: DbOpt = None) -> None:
     if problems:
         raise LedgerError(f"台账 {ledger.path} 有 {len(problems)} 个问题", problems)
     _say(f"台账 {ledger.path} 完好（结构版本 {SCHEMA_VERSION}）。")
-
-
-def _ledger(db: Path | None) -> Ledger:
-    from minsheng_cli.ledger.store import Ledger
-
-    return Ledger.open(db)
-
-
-def _warn_changed(ledger: Ledger, notice: Notice, *, reading: bool = True) -> None:
-    if not ledger.exists:
-        if not reading:
-            return
-        note(f"提示：台账 {ledger.path} 还不存在，全部事项按未报送显示。")
-        return
-    changed = ledger.changed_tasks(notice)
-    if changed:
-        shown = "、".join(f"第{n}项" for n in changed[:20]) + ("等" if len(changed) > 20 else "")
-        note(
-            f"提示：通知与台账首次使用它时相比有改动：{shown}（进度仍按序号对应，请核对这些事项）。"
-        )
-
-
-def _schedule_options(
-    as_of: str | None, start: str | None, yellow: float, red: float
-) -> tuple[dt.date, dt.date | None, Thresholds]:
-    from minsheng_cli.ledger.schedule import Thresholds
-
-    if yellow > red:
-        raise typer.BadParameter(
-            f"--yellow（{yellow:g}）不能大于 --red（{red:g}）", param_hint="--yellow"
-        )
-    when = parse_date("--as-of", as_of) or dt.date.today()
-    return when, parse_date("--start", start), Thresholds(yellow, red)
 
 
 def _emit_states(fmt: OutputFormat, states: list[TaskState]) -> None:

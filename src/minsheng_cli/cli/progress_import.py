@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from minsheng_cli.cli.app import handles_errors, load
-from minsheng_cli.cli.ledger_options import DbOpt
+from minsheng_cli.cli.ledger_options import DbOpt, open_ledger, warn_changed
 from minsheng_cli.cli.options import NoticeOpt, OverlayOpt, YearOpt
-from minsheng_cli.cli.progress import _ledger, _say, _warn_changed, app
+from minsheng_cli.cli.progress import _say, app
 
 if TYPE_CHECKING:
     from minsheng_cli.ledger.records import Report
@@ -41,8 +41,8 @@ def import_(
 
     loaded = load(notice, year, overlay)
     today = dt.date.today()
-    with _ledger(db) as ledger:
-        _warn_changed(ledger, loaded, reading=dry_run)
+    with open_ledger(db) as ledger:
+        warn_changed(ledger, loaded, reading=dry_run)
         identity = ledger.stored_identity()
         keys = dict([identity]) if identity else {}
         read = [

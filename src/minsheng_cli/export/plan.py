@@ -32,7 +32,7 @@ from minsheng_cli.query import (
     UnitTarget,
     all_recipients,
     all_units,
-    resolve_category,
+    filter_words,
     resolve_targets,
     select,
 )
@@ -101,7 +101,7 @@ def plan_export(
     tasks = select(notice, task_filter)
     title = notice.meta.attachment_title or notice.meta.title or "民生事项及责任分工表"
     targets = tuple(resolve_targets(notice, task_filter.units))
-    words = _filter_words(notice, task_filter, targets)
+    words = filter_words(notice, task_filter, targets)
     to_stdout = output is not None and str(output) in STDOUT_NAMES
     if split_by is None:
         subtitle = _filter_subtitle(notice, task_filter, len(tasks))
@@ -121,7 +121,7 @@ def plan_export(
         raise ExportError("--split-by 写出多个文件，须用 -o 指定文件夹，不能写到标准输出")
     if split_by is SplitBy.category:
         # Each document's name and subtitle already say its category.
-        words = _filter_words(notice, dataclasses.replace(task_filter, category=None), targets)
+        words = filter_words(notice, dataclasses.replace(task_filter, category=None), targets)
     conditions = f"筛选条件：{'，'.join(words)}" if words else None
     split_word = _SPLIT_WORDS[split_by]
     folder = (
@@ -301,32 +301,7 @@ def _through_groups(tasks: list[Task], targets: tuple[UnitTarget, ...]) -> str:
     return "".join(f"，经{via}{count}项" for via, count in vias.items())
 
 
-def _filter_words(
-    notice: Notice, task_filter: TaskFilter, targets: tuple[UnitTarget, ...]
-) -> list[str]:
-    """Short words for the file name, in the order filters are usually thought of.
-
-    Every filter that narrows the tasks has a word, so that a subset never takes the
-    name of the whole table.
-    """
-    words: list[str] = []
-    if targets:
-        words.append("、".join(t.name for t in targets) + ("牵头" if task_filter.lead else ""))
-    if task_filter.category is not None:
-        category = resolve_category(notice, task_filter.category) if task_filter.category else None
-        words.append(category or UNCATEGORISED_LABEL.strip("（）"))
-    if task_filter.month:
-        words.append(f"{task_filter.month}月到期")
-    if task_filter.quarter:
-        words.append(f"第{task_filter.quarter}季度到期")
-    if task_filter.before:
-        words.append(f"{task_filter.before.isoformat()}前到期")
-    if task_filter.search and task_filter.search.split():
-        words.append(f"含{' '.join(task_filter.search.split())}")
-    return words
-
-
 def _filter_subtitle(notice: Notice, task_filter: TaskFilter, count: int) -> str | None:
     """Say which filters (other than the unit, said separately) made this document."""
-    words = _filter_words(notice, task_filter, ())
+    words = filter_words(notice, task_filter, ())
     return f"筛选条件：{'，'.join(words)}（共{count}项）" if words else None

@@ -11,19 +11,13 @@ Percent figures are rounded to one decimal (halves away from zero), as
 from __future__ import annotations
 
 import datetime as dt
-from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from minsheng_cli.ledger.records import Light
+from minsheng_cli.report.kinds import Period as Period
 
 _FIGURES = ConfigDict(frozen=True, defer_build=True)
-
-
-class Period(StrEnum):
-    MONTH = "month"
-    QUARTER = "quarter"
-    YEAR = "year"
 
 
 # The order in which a light counts as worse: done, green, yellow, red, overdue.
