@@ -65,3 +65,24 @@ def test_progress_json_validates(tmp_path: Any) -> None:
     broken = {**records[17], "schedule": {**records[17]["schedule"], "light": "blue"}}
     with pytest.raises(jsonschema.ValidationError):
         validator.validate(broken)
+
+
+@pytest.mark.parametrize("period", ["month", "year"])
+def test_report_json_validates(tmp_path: Any, period: str) -> None:
+    db = ["--db", str(tmp_path / "ledger.sqlite3")]
+    for args in (
+        ["18", "--status", "推进中", "--percent", "40", "--problems", "资金未到位"],
+        ["49", "--status", "已完成", "--unit", "船营区"],
+    ):
+        result = CliRunner().invoke(app, ["progress", "set", *args, "--date", "2015-06-30", *db])
+        assert result.exit_code == 0, result.output
+    result = CliRunner().invoke(
+        app, ["report", "--as-of", "2015-06-30", "--period", period, "-f", "json", *db]
+    )
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.stdout)
+    validator = _validator("report.schema.json")
+    validator.validate(record)
+    assert (record["year_end"] is None) == (period == "month")
+    with pytest.raises(jsonschema.ValidationError):
+        validator.validate({**record, "headline": {**record["headline"], "done": "many"}})

@@ -16,7 +16,8 @@ from minsheng_cli.models import Notice, Task
 def schemas() -> dict[str, dict[str, Any]]:
     """File name → schema, describing what `--format json` and exports emit.
 
-    progress.schema.json is one record of `progress list --format json`.
+    progress.schema.json is one record of `progress list --format json`;
+    report.schema.json is what `report --format json` writes.
     """
     task = Task.model_json_schema(mode="serialization")
     task["$id"] = "https://minsheng.invalid/schemas/task.schema.json"
@@ -26,10 +27,15 @@ def schemas() -> dict[str, dict[str, Any]]:
 
     progress = TaskProgress.model_json_schema(mode="serialization")
     progress["$id"] = "https://minsheng.invalid/schemas/progress.schema.json"
+    from minsheng_cli.report.model import ReportFigures
+
+    report = ReportFigures.model_json_schema(mode="serialization")
+    report["$id"] = "https://minsheng.invalid/schemas/report.schema.json"
     return {
         "task.schema.json": task,
         "notice.schema.json": notice,
         "progress.schema.json": progress,
+        "report.schema.json": report,
     }
 
 

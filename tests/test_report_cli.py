@@ -1,0 +1,154 @@
+"""`minsheng report` end to end: a ledger filled by importing a returned workbook."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner, Result
+
+from minsheng_cli.cli import app
+
+runner = CliRunner()
+TITLE = "吉林市2015年改善民生事项及责任分工表"
+AS_OF = "2015-06-30"
+
+
+def _run(args: list[str], db: Path) -> Result:
+    return runner.invoke(app, [*args, "--db", str(db)])
+
+
+def _fill(path: Path, rows: dict[int, tuple[str, int, str]]) -> None:
+    """Type status, percent, 填报日期 and a problem into the rows, as a unit would."""
+    book = load_workbook(path)
+    sheet = book["分工表"]
+    header = next(r for r in range(1, 10) if sheet.cell(r, 1).value == "序号")
+    columns = {sheet.cell(header, c).value: c for c in range(1, sheet.max_column + 1)}
+    for row in range(header + 1, sheet.max_row + 1):
+        number = str(sheet.cell(row, 1).value)
+        if number.isdigit() and int(number) in rows:
+            status, percent, date = rows[int(number)]
+            sheet.cell(row, columns["状态"]).value = status
+            sheet.cell(row, columns["完成进度（%）"]).value = percent
+            sheet.cell(row, columns["填报日期"]).value = date
+            sheet.cell(row, columns["存在问题"]).value = f"第{number}项的问题"
+    book.save(path)
+
+
+@pytest.fixture(scope="module")
+def ledger(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """市民政局 and 市人社局 return their workbooks; the rest stay silent."""
+    folder = tmp_path_factory.mktemp("report")
+    db = folder / "台账.db"
+    returned = {
+        "市民政局": {18: ("推进中", 40, "2015-06-28"), 19: ("已完成", 100, "2015-06-20")},
+        "市人社局": {
+            1: ("推进中", 60, "2015-06-29"),
+            2: ("推进中", 20, "2015-05-30"),
+            9: ("推进中", 80, "2015-06-29"),
+            11: ("已完成", 100, "2015-06-29"),
+        },
+    }
+    for unit, rows in returned.items():
+        target = folder / f"{TITLE}-{unit}.xlsx"
+        result = _run(["export", "-f", "xlsx", "-u", unit, "-o", str(target)], db)
+        assert result.exit_code == 0, result.output
+        _fill(target, rows)
+        result = _run(["progress", "import", str(target)], db)
+        assert result.exit_code == 0, result.output
+    return db
+
+
+def _json(args: list[str], db: Path) -> Any:
+    result = _run(args, db)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+FILTERS = [[], ["--unit", "市民政局"], ["--category", "就业增收"], ["--unit", "各城区"]]
+
+
+@pytest.mark.parametrize("filters", FILTERS)
+def test_report_agrees_with_progress_list_on_every_count(ledger: Path, filters: list[str]) -> None:
+    listed = _json(["progress", "list", "--as-of", AS_OF, "-f", "json", *filters], ledger)
+    report = _json(["report", "--as-of", AS_OF, "-f", "json", *filters], ledger)
+    lights = Counter(r["schedule"]["light"] for r in listed)
+    headline = report["headline"]
+    assert headline["tasks"] == len(listed)
+    for light in ("done", "green", "yellow", "red", "overdue", "none"):
+        assert headline[light] == lights[light], light
+    assert headline["unreported"] == sum(1 for r in listed if not r["schedule"]["reported"])
+    red_or_overdue = [r["number"] for r in listed if r["schedule"]["light"] in ("red", "overdue")]
+    assert [t["number"] for t in report["overdue_or_red"]] == red_or_overdue
+    by_number = {r["number"]: r for r in listed}
+    for item in report["overdue_or_red"]:
+        assert item["expected_percent"] == by_number[item["number"]]["schedule"]["expected_percent"]
+
+
+@pytest.mark.parametrize("filters", FILTERS)
+def test_counts_by_category_add_up_to_the_headline(ledger: Path, filters: list[str]) -> None:
+    report = _json(["report", "--as-of", AS_OF, "-f", "json", *filters], ledger)
+    for key in ("tasks", "done", "overdue", "unreported"):
+        assert sum(row[key] for row in report["by_category"]) == report["headline"][key], key
+    behind = report["headline"]["yellow"] + report["headline"]["red"]
+    assert sum(row["behind"] for row in report["by_category"]) == behind
+
+
+def test_the_imported_reports_show_in_the_report(ledger: Path) -> None:
+    report = _json(["report", "--as-of", AS_OF, "-f", "json"], ledger)
+    assert report["note"] is None
+    assert report["since"] == "2015-05-31"
+    assert report["changes"]["completed"] == [11, 19]
+    silent = report["silent_units"]
+    assert "市民政局" not in silent and "市人社局" not in silent and "市教育局" in silent
+    problems = {t["number"]: t["problems"] for t in report["overdue_or_red"]}
+    assert problems.get(2) == "第2项的问题"  # 20% against 59.4%: red
+    assert report["summary"][0].startswith("截至2015年6月30日，80项民生实事已完成2项")
+
+
+def test_an_empty_ledger_reports_nothing_reported(tmp_path: Path) -> None:
+    result = _run(["report", "--as-of", AS_OF, "-f", "json"], tmp_path / "空.db")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert "还没有任何填报" in report["note"]
+    assert report["headline"]["unreported"] == report["headline"]["tasks"] == 80
+    assert "还没有任何填报" in result.stderr
+
+
+def test_markdown_goes_to_stdout(ledger: Path) -> None:
+    result = _run(["report", "--as-of", AS_OF, "-f", "md", "--number", "6"], ledger)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("# 关于2015年民生改善工作进展情况的通报\n")
+    assert "第6期" in result.stdout and "## 三、牵头单位排名" in result.stdout
+
+
+def test_a_file_is_written_once_and_never_overwritten(ledger: Path, tmp_path: Path) -> None:
+    target = tmp_path / "通报.md"
+    first = _run(["report", "--as-of", AS_OF, "-f", "md", "-o", str(target)], ledger)
+    assert first.exit_code == 0, first.output
+    assert target.read_text("utf-8").startswith("# 关于")
+    again = _run(["report", "--as-of", AS_OF, "-f", "md", "-o", str(target)], ledger)
+    assert again.exit_code == 1
+    assert "已存在" in again.stderr
+    forced = _run(["report", "--as-of", AS_OF, "-f", "md", "-o", str(target), "--force"], ledger)
+    assert forced.exit_code == 0, forced.output
+
+
+BAD = [
+    (["--since", "2015-06-30"], "上期日期 2015-06-30 应早于截至日期 2015-06-30"),
+    (["--since", "6月"], "--since 的日期应写成 YYYY-MM-DD"),
+    (["--number", "0"], "期号应在 1–9999 之间"),
+    (["--issuer", " "], "不能为空"),
+    (["--yellow", "40", "--red", "30"], "不能大于 --red"),
+]
+
+
+@pytest.mark.parametrize(("args", "message"), BAD)
+def test_bad_options_are_usage_errors(ledger: Path, args: list[str], message: str) -> None:
+    result = _run(["report", "--as-of", AS_OF, "-f", "json", *args], ledger)
+    assert result.exit_code == 2
+    assert message in result.output
