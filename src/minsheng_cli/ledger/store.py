@@ -26,6 +26,7 @@ from minsheng_cli.ledger.location import is_default, ledger_path
 from minsheng_cli.ledger.notices import Snapshot, changed_tasks, notice_key, task_snapshot
 from minsheng_cli.ledger.records import FileSource, Report, Status
 from minsheng_cli.models import Notice
+from minsheng_cli.trusted import assemble
 
 BUSY_SECONDS = 10.0
 T = TypeVar("T")
@@ -566,24 +567,37 @@ def _report(row: Sequence[object]) -> Report:
     (task, unit, status, percent, note, problems, next_steps, as_of, recorded_at) = row[:9]
     file, sha256, sheet, line, via_office = row[9:]
     source = (
-        FileSource.model_construct(
-            file=file, sha256=sha256, sheet=sheet, row=line, via_office=bool(via_office)
+        assemble(
+            FileSource,
+            {
+                "file": file,
+                "sha256": sha256,
+                "sheet": sheet,
+                "row": line,
+                "via_office": bool(via_office),
+            },
         )
         if file is not None
         else None
     )
-    return Report.model_construct(
-        task=task,
-        unit=unit,
-        status=Status(str(status)),
-        percent=percent,
-        note=note,
-        problems=problems,
-        next_steps=next_steps,
-        as_of=dt.date.fromisoformat(str(as_of)),
-        recorded_at=dt.datetime.fromisoformat(str(recorded_at)),
-        source=source,
+    return assemble(
+        Report,
+        {
+            "task": task,
+            "unit": unit,
+            "status": _STATUSES[str(status)],
+            "percent": percent,
+            "note": note,
+            "problems": problems,
+            "next_steps": next_steps,
+            "as_of": dt.date.fromisoformat(str(as_of)),
+            "recorded_at": dt.datetime.fromisoformat(str(recorded_at)),
+            "source": source,
+        },
     )
+
+
+_STATUSES = {status.value: status for status in Status}
 
 
 def _pause_for_tests() -> None:
