@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from typing import TYPE_CHECKING, Annotated
 
@@ -61,7 +62,7 @@ def report(
         Period,
         typer.Option(
             "--period",
-            help="周期：month（月度调度）、quarter（季度专题会议）或 year（年终，另附绩效考核表）。",
+            help="周期：month（月度调度）、quarter（季度专题会议）或 year（年终，附绩效考核表）。",
         ),
     ] = Period.MONTH,
     since: Annotated[
@@ -134,9 +135,20 @@ def report(
     loaded = load(notice, year, overlay)
     tasks = query.select(loaded, chosen)
     words = query.filter_words(loaded, chosen, tuple(query.resolve_targets(loaded, chosen.units)))
-    with open_ledger(db) as ledger:
-        warn_changed(ledger, loaded)
-        history = ledger.reports(loaded)
+    to_stdout = output in ("-", "/dev/stdout") or (output is None and fmt in TEXT_FORMATS)
+    if to_stdout and fmt not in TEXT_FORMATS and sys.stdout.isatty():
+        raise typer.BadParameter(
+            f"{fmt.value} 是二进制文件，不能写到终端；请用 -o 指定文件", param_hint="--output"
+        )
+    path = None if to_stdout else default_path(number, when, fmt, words, output)
+    if path is not None:
+        from minsheng_cli.export.files import check_targets
+
+        check_targets([path], force=force)
+    with _busy("正在读取台账"):
+        with open_ledger(db) as ledger:
+            warn_changed(ledger, loaded)
+            history = ledger.reports(loaded)
     options = Options(
         as_of=when,
         period=period,
@@ -147,24 +159,32 @@ def report(
         number=number,
         filters=tuple(words),
     )
-    figures = compute(loaded, tasks, history, options)
+    with _busy("正在计算"):
+        figures = compute(loaded, tasks, history, options)
     if figures.note:
         note(f"提示：{figures.note}")
     chart = _chart(figures) if fmt is ReportFormat.docx else None
     render = renderer_for(fmt, chart=chart)
-    if output in ("-", "/dev/stdout") or (output is None and fmt in TEXT_FORMATS):
-        if fmt not in TEXT_FORMATS and sys.stdout.isatty():
-            raise typer.BadParameter(
-                f"{fmt.value} 是二进制文件，不能写到终端；请用 -o 指定文件", param_hint="--output"
-            )
+    if path is None:
         _to_stdout(render, figures, fmt)
         return
-    from minsheng_cli.export.files import atomic_write, check_targets
+    from minsheng_cli.export.files import atomic_write
 
-    path = default_path(figures, fmt, words, output)
-    check_targets([path], force=force)
-    atomic_write(path, lambda stream: render(figures, stream), force=force)
+    with _busy(f"正在写入 {visible(str(path))}"):
+        atomic_write(path, lambda stream: render(figures, stream), force=force)
     print(visible(str(path)))
+
+
+def _busy(what: str) -> contextlib.AbstractContextManager[object]:
+    """A spinner on a terminal's stderr while a long step runs; nothing otherwise."""
+    if not sys.stderr.isatty():
+        return contextlib.nullcontext()
+    from minsheng_cli.cli.output import display
+
+    status: contextlib.AbstractContextManager[object] = (
+        display().console(stderr=True).status(what + "……")
+    )
+    return status
 
 
 def _to_stdout(render: Renderer, figures: ReportFigures, fmt: ReportFormat) -> None:

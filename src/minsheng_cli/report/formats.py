@@ -6,6 +6,7 @@ openpyxl and Pillow cost a tenth of a second each.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 from collections.abc import Callable, Sequence
@@ -50,12 +51,15 @@ def write_json(figures: ReportFigures, stream: IO[bytes]) -> None:
 
 
 def default_path(
-    figures: ReportFigures, fmt: ReportFormat, words: Sequence[str], output: str | None
+    number: int | None,
+    as_of: dt.date,
+    fmt: ReportFormat,
+    words: Sequence[str],
+    output: str | None,
 ) -> Path:
     """督查通报-第6期-2015-06-30-市民政局.docx, here or in the folder `output` names."""
-    number = figures.scope.number
     parts = ["督查通报", *([f"第{number}期"] if number is not None else [])]
-    parts += [figures.as_of.isoformat(), *words]
+    parts += [as_of.isoformat(), *words]
     name = Path(safe_filename("-".join(parts)) + f".{fmt.value}")
     if output is None:
         return name
