@@ -35,12 +35,19 @@ _PATTERNS: list[list[tuple[Status, int, dt.date, str | None]]] = [
 ]  # fmt: skip
 
 
+# Task 10 (due 2015-03-31) is finished three weeks late.
+_LATE = [
+    (Status.IN_PROGRESS, 80, dt.date(2015, 3, 31), "场地协调滞后。"),
+    (Status.DONE, 100, dt.date(2015, 4, 20), None),
+]
+
+
 def sample_reports(notice: Notice) -> list[Report]:
     """Reports by each task's lead units (every second member of a group), as recorded."""
     reports: list[Report] = []
     recorded = dt.datetime(2015, 7, 1, 9, tzinfo=dt.UTC)
     for task in notice.tasks:
-        pattern = _PATTERNS[task.number % 7]
+        pattern = _LATE if task.number == 10 else _PATTERNS[task.number % 7]
         units = lead_units(task)
         if len(units) > 1:
             units = units[::2]  # the other members stay silent
