@@ -1,0 +1,567 @@
+"""Word bulletin: the report as a 督查通报 in GB/T 9704-2012 layout.
+
+Portrait body (version head, title, 一、二、三 sections with their tables), then each
+list as an attachment on landscape pages. The page furniture (fonts by script,
+"— N —" page numbers, fast table rows) is the Word export's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from io import BytesIO
+from typing import IO, NamedTuple
+from xml.sax.saxutils import escape
+
+from docx import Document
+from docx.document import Document as WordDocument
+from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.oxml import serialize_part_xml
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Mm, Pt
+from docx.text.paragraph import Paragraph
+
+from minsheng_cli.export.docx import (
+    _CELL_MARGINS,
+    _PAGE_NUMBER,
+    FANGSONG,
+    FOOTER_DISTANCE,
+    HEITI,
+    KAITI,
+    MARGINS_MM,
+    SONGTI,
+    TABLE_SIZE,
+    TITLE_FACE,
+    _clean,
+    _parse_children,
+    _row,
+    _set_run_fonts,
+)
+from minsheng_cli.ledger.records import LIGHT_LABELS
+from minsheng_cli.report.model import ListedTask, ReportFigures, ShareRow
+from minsheng_cli.report.wording import chinese_date
+
+UNCATEGORISED = "（未标注类别）"
+NONE_LINE = "（无）"
+BODY_PT = 16  # 3号
+TABLE_PT = TABLE_SIZE.pt  # 小四
+# GB/T 9704: 22 lines on a 225 mm type area.
+LINE_PITCH = 28.9
+# Portrait A4 with the standard's margins: a 156 x 225 mm type area.
+PORTRAIT_MARGINS_MM = {"top_margin": 37, "bottom_margin": 35, "left_margin": 28, "right_margin": 26}
+PORTRAIT_WIDTH_MM = 210 - 28 - 26
+LANDSCAPE_WIDTH_MM = 297 - MARGINS_MM["left_margin"] - MARGINS_MM["right_margin"]
+# The page number's dash 7 mm below the type area, as on the landscape pages: 35 - 7 - 5.
+PORTRAIT_FOOTER = Mm(23)
+CHART_WIDTH = Mm(150)
+
+# The faces the styles name, as the font table declares them: (name, Latin alias, family).
+# Without these LibreOffice does not know 仿宋 is a serif face and sets it in a sans one.
+FONT_TABLE = [
+    (FANGSONG, "FangSong", "roman"),
+    (SONGTI, "SimSun", "roman"),
+    (KAITI, "KaiTi", "roman"),
+    (TITLE_FACE, "FZXiaoBiaoSong-B05S", "roman"),
+    (HEITI, "SimHei", "swiss"),
+]
+
+
+class _Style(NamedTuple):
+    """A paragraph style. English names: Word derives style ids from them."""
+
+    name: str
+    face: str
+    size: float  # pt
+    align: str  # w:jc: left, center, both (justified)
+    indent: int = 0  # first-line indent in characters
+    pitch: float | None = LINE_PITCH  # exact line pitch in pt; None for single spacing
+    before: float = 0  # pt
+    after: float = 0
+    keep_next: bool = False
+    colour: str | None = None
+    extra: str = ""  # w:pBdr and w:tabs, which come between w:widowControl and w:spacing
+
+
+# The issuer line: issuer one character in at the left, the date one character in at the
+# right (a right tab at the type area's edge); the red separator is its bottom border.
+_ISSUER_LINE = (
+    '<w:pBdr><w:bottom w:val="single" w:sz="18" w:space="6" w:color="FF0000"/></w:pBdr>'
+    f'<w:tabs><w:tab w:val="right" w:pos="{Mm(PORTRAIT_WIDTH_MM).twips}"/></w:tabs>'
+)
+# A fixed pitch keeps lines even whatever face a reader substitutes.
+_STYLES = [
+    _Style("Version Head", TITLE_FACE, 54, "center", pitch=None, colour="FF0000"),
+    _Style("Issue Number", FANGSONG, 16, "center"),
+    _Style("Issuer Line", FANGSONG, 16, "left", before=12, extra=_ISSUER_LINE),
+    _Style("Report Title", TITLE_FACE, 22, "center", pitch=36, before=2 * LINE_PITCH),
+    _Style("Report Subtitle", KAITI, 16, "center"),
+    _Style("Report Body", FANGSONG, 16, "both", indent=2),
+    _Style("Report Heading", HEITI, 16, "both", indent=2, before=12, keep_next=True),
+    _Style("Report Note", FANGSONG, 14, "both", indent=2, pitch=24, before=6, after=6),
+    _Style("Report Picture", FANGSONG, 16, "center", pitch=None, before=12),
+    _Style("Report Caption", FANGSONG, 14, "center", pitch=24, after=6),
+    _Style("Attachment Label", HEITI, 16, "left"),
+    _Style("Attachment Title", TITLE_FACE, 22, "center", pitch=36),
+    _Style("Attachment Subtitle", KAITI, 16, "center", after=12),
+    _Style("Table Header", HEITI, TABLE_PT, "center", pitch=18),
+    _Style("Table Cell", FANGSONG, TABLE_PT, "center", pitch=18),
+    _Style("Table Content", FANGSONG, TABLE_PT, "both", pitch=18),
+    _Style("Table Gap", FANGSONG, 6, "left", pitch=6),
+    _Style("Footer Page Number", SONGTI, 14, "right", pitch=None),
+]
+TABLE_STYLE_ID = "TableGrid"  # the template's Table Grid
+
+# The headline as label/value pairs, two pairs a row: ten columns in one row would
+# break every label in 156 mm.
+HEADLINE_PAIR_MM = (48, 30)
+CATEGORY_HEADERS = [
+    ("类别", 40), ("事项数", 19), ("已完成", 19), ("落后", 19), ("逾期", 19), ("未报送", 19),
+    ("平均进度（%）", 21),
+]  # fmt: skip
+UNIT_HEADERS = [
+    ("名次", 12), ("单位", 50), ("牵头", 12), ("已完成", 16), ("落后", 12), ("逾期", 12),
+    ("未报送", 16), ("牵头差距（百分点）", 26),
+]  # fmt: skip
+# Landscape, 225 mm: 工作内容 and 存在问题 take what the short columns leave.
+TASK_HEADERS = [
+    ("序号", 12), ("工作内容", 72), ("牵头单位", 30), ("截止日期", 29), ("进度（%）", 16),
+    ("序时进度（%）", 21), ("灯", 13), ("存在问题", 32),
+]  # fmt: skip
+SHARE_HEADERS = [
+    ("单位", 50), ("事项数", 20), ("按期完成", 22), ("逾期完成", 22), ("未完成", 20),
+    ("按期完成占比（%）", 31), ("逾期完成占比（%）", 30), ("未完成占比（%）", 30),
+]  # fmt: skip
+SILENT_COLUMNS = 3  # (序号, 单位) pairs side by side
+SILENT_PAIR_MM = (15, 60)
+_WRAPPING = {"工作内容", "存在问题"}  # justified rather than centred
+_HEADINGS = "一二三四"
+
+Rows = list[list[str]]
+Headers = Sequence[tuple[str, float]]
+
+
+def write_docx(figures: ReportFigures, stream: IO[bytes], *, chart: bytes | None = None) -> None:
+    """Write `figures` as a 督查通报; `chart` is a PNG put under the headline table."""
+    word = Document()
+    _set_up_styles(word)
+    _set_up_first_section(word)
+    _version_head(word, figures)
+    _body(word, figures, chart)
+    attachments = _attachments(figures)
+    _attachment_list(word, [title for title, _, _ in attachments])
+    for number, (title, subtitle, fill) in enumerate(attachments, start=1):
+        _new_landscape_section(word)
+        _add(word, "Attachment Label", f"附件{number}")
+        _add(word, "Attachment Title", title)
+        _add(word, "Attachment Subtitle", subtitle)
+        fill(word)
+    _declare_fonts(word)
+    _set_properties(word, figures)
+    word.save(stream)
+
+
+def _set_up_styles(word: WordDocument) -> None:
+    styles = word.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    # Theme fonts in the defaults would win over names set lower down in some readers.
+    _set_run_fonts(defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}"), FANGSONG)
+    defaults.find(f".//{qn('w:lang')}").set(qn("w:eastAsia"), "zh-CN")
+    normal = word.styles["Normal"]
+    _set_run_fonts(normal.element.get_or_add_rPr(), FANGSONG)
+    normal.font.size = Pt(BODY_PT)
+    fmt = normal.paragraph_format
+    fmt.space_before = fmt.space_after = Pt(0)
+    fmt.line_spacing = 1.0
+    # Written as XML: python-docx's add_style scans every style of the template for each.
+    styles.extend(_parse_children("w:styles", "".join(map(_style_xml, _STYLES))))
+
+
+def _style_xml(style: _Style) -> str:
+    keep = "<w:keepNext/>" if style.keep_next else ""
+    if style.pitch is None:
+        line = 'w:line="240" w:lineRule="auto"'
+    else:
+        line = f'w:line="{round(style.pitch * 20)}" w:lineRule="exact"'
+    before, after = round(style.before * 20), round(style.after * 20)
+    spacing = f'<w:spacing w:before="{before}" w:after="{after}" {line}/>'
+    indent = (
+        f'<w:ind w:firstLine="{round(style.size * style.indent * 20)}"/>' if style.indent else ""
+    )
+    fonts = " ".join(
+        f'w:{script}="{style.face}"' for script in ("ascii", "hAnsi", "eastAsia", "cs")
+    )
+    colour = f'<w:color w:val="{style.colour}"/>' if style.colour else ""
+    size = round(style.size * 2)
+    return (
+        f'<w:style w:type="paragraph" w:customStyle="1" w:styleId="{_style_id(style.name)}">'
+        f'<w:name w:val="{style.name}"/><w:basedOn w:val="Normal"/><w:qFormat/>'
+        f'<w:pPr>{keep}<w:widowControl w:val="0"/>{style.extra}{spacing}{indent}'
+        f'<w:jc w:val="{style.align}"/></w:pPr>'
+        f'<w:rPr><w:rFonts {fonts}/>{colour}<w:sz w:val="{size}"/><w:szCs w:val="{size}"/></w:rPr>'
+        "</w:style>"
+    )
+
+
+def _style_id(name: str) -> str:
+    """Word's id for a style name: the name without spaces."""
+    return name.replace(" ", "")
+
+
+def _add(word: WordDocument, style: str, text: str = "") -> Paragraph:
+    """A paragraph of `style` at the end of the document (by id: lookups by name are slow)."""
+    paragraph = word.add_paragraph(_clean(text))
+    paragraph._p.style = _style_id(style)
+    return paragraph
+
+
+def _set_up_first_section(word: WordDocument) -> None:
+    section = word.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    for side, mm in PORTRAIT_MARGINS_MM.items():
+        setattr(section, side, Mm(mm))
+    section.footer_distance = PORTRAIT_FOOTER
+    # Odd page numbers on the right and even ones on the left, one character in. Later
+    # sections keep these footers (linked to previous), so numbering runs on.
+    word.settings.odd_and_even_pages_header_footer = True
+    for footer, alignment in (
+        (section.footer, WD_ALIGN_PARAGRAPH.RIGHT),
+        (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT),
+    ):
+        paragraph = footer.paragraphs[0]
+        paragraph._p.style = _style_id("Footer Page Number")
+        paragraph.alignment = alignment
+        if alignment == WD_ALIGN_PARAGRAPH.RIGHT:
+            paragraph.paragraph_format.right_indent = Pt(14)
+        else:
+            paragraph.paragraph_format.left_indent = Pt(14)
+        paragraph._p.extend(_parse_children("w:p", _PAGE_NUMBER))
+
+
+def _new_landscape_section(word: WordDocument) -> None:
+    section = word.add_section(WD_SECTION.NEW_PAGE)
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Mm(297), Mm(210)
+    for side, mm in MARGINS_MM.items():
+        setattr(section, side, Mm(mm))
+    section.footer_distance = FOOTER_DISTANCE
+
+
+def _version_head(word: WordDocument, figures: ReportFigures) -> None:
+    scope = figures.scope
+    _add(word, "Version Head", "督查通报")
+    if scope.number is not None:
+        _add(word, "Issue Number", f"第{scope.number}期")
+    _add(word, "Issuer Line", f"\u3000{scope.issuer}\t{chinese_date(figures.as_of)}\u3000")
+
+
+def _body(word: WordDocument, figures: ReportFigures, chart: bytes | None) -> None:
+    scope = figures.scope
+    last = _add(word, "Report Title", scope.title)
+    if scope.filters:
+        last = _add(word, "Report Subtitle", f"（范围：{'；'.join(scope.filters)}）")
+    last.paragraph_format.space_after = Pt(LINE_PITCH)
+
+    _heading(word, 0, "总体进展")
+    for sentence in figures.summary:
+        _add(word, "Report Body", sentence)
+    _add(word, "Table Gap")
+    _headline_table(word, figures)
+    if chart is not None:
+        picture = _add(word, "Report Picture")
+        picture.add_run().add_picture(BytesIO(chart), width=CHART_WIDTH)
+        caption = f"图1　各类别事项亮灯情况（截至{chinese_date(figures.as_of)}，单位：项）"
+        _add(word, "Report Caption", caption)
+
+    _heading(word, 1, "分类别进展")
+    _table(
+        word,
+        CATEGORY_HEADERS,
+        [
+            [
+                row.category or UNCATEGORISED,
+                *map(str, (row.tasks, row.done, row.behind, row.overdue, row.unreported)),
+                _percent(row.mean_percent),
+            ]
+            for row in figures.by_category
+        ],
+    )
+
+    _heading(word, 2, "牵头单位排名")
+    _table(
+        word,
+        UNIT_HEADERS,
+        [
+            [
+                "—" if row.rank is None else str(row.rank),
+                row.unit,
+                *map(str, (row.led, row.done, row.behind, row.overdue, row.unreported)),
+                _gap(row.lead_gap),
+            ]
+            for row in figures.by_unit
+        ],
+    )
+    _add(word, "Report Note", figures.ranking_rule)
+
+    _heading(word, 3, "自上期以来的变化")
+    changes = figures.changes
+    _add(word, "Report Body", f"与上期（{chinese_date(figures.since)}）相比：")
+    for what, numbers in (
+        ("新完成的事项", changes.completed),
+        ("亮灯变差的事项", changes.worse),
+        ("亮灯好转的事项", changes.better),
+    ):
+        listed = (
+            "、".join(f"第{n}项" for n in numbers) + f"，共{len(numbers)}项" if numbers else "无"
+        )
+        _add(word, "Report Body", f"{what}：{listed}。")
+
+
+def _heading(word: WordDocument, index: int, text: str) -> None:
+    _add(word, "Report Heading", f"{_HEADINGS[index]}、{text}")
+
+
+def _attachment_list(word: WordDocument, titles: list[str]) -> None:
+    """附件：1. … under the text; later names line up with the first one's number."""
+    for number, title in enumerate(titles, start=1):
+        text = f"{number}. {title}"
+        paragraph = _add(word, "Report Body", f"附件：{text}" if number == 1 else text)
+        if number == 1:
+            paragraph.paragraph_format.space_before = Pt(LINE_PITCH)
+        else:  # 2 characters of indent and 3 of 附件：
+            paragraph.paragraph_format.first_line_indent = Pt(0)
+            paragraph.paragraph_format.left_indent = Pt(BODY_PT * 5)
+
+
+Fill = Callable[[WordDocument], None]
+
+
+def _attachments(figures: ReportFigures) -> list[tuple[str, str, Fill]]:
+    """(title, subtitle, what fills the page) for each attachment, in order."""
+    as_of = chinese_date(figures.as_of)
+    since = chinese_date(figures.since)
+    days = figures.scope.due_within_days
+    found: list[tuple[str, str, Fill]] = [
+        (
+            "逾期和亮红灯事项",
+            f"（截至{as_of}）",
+            lambda word: _task_table(word, figures.overdue_or_red),
+        ),
+        (
+            f"{days}天内到期未完成事项",
+            f"（{as_of}后{days}天内到期）",
+            lambda word: _task_table(word, figures.due_soon),
+        ),
+        (
+            "未报送单位",
+            f"（有事项但{since}后至{as_of}没有填报的单位）",
+            lambda word: _silent_table(word, figures.silent_units),
+        ),
+    ]
+    year_end = figures.year_end
+    if year_end is not None:
+        found += [
+            (
+                "年终绩效（牵头）",
+                "（各单位牵头的事项）",
+                lambda word: _share_table(word, year_end.lead),
+            ),
+            (
+                "年终绩效（配合）",
+                "（各单位配合的事项，以事项本身是否完成计）",
+                lambda word: _share_table(word, year_end.support),
+            ),
+        ]
+    return found
+
+
+def _task_table(word: WordDocument, tasks: Sequence[ListedTask]) -> None:
+    _table(
+        word,
+        TASK_HEADERS,
+        [
+            [
+                str(task.number),
+                task.content,
+                task.lead_unit or "",
+                task.deadline,
+                _percent(task.percent),
+                _percent(task.expected_percent),
+                LIGHT_LABELS[task.light],
+                task.problems or "",
+            ]
+            for task in tasks
+        ],
+    )
+
+
+def _silent_table(word: WordDocument, units: Sequence[str]) -> None:
+    """序号/单位 pairs in columns that read downwards, so that a short list stays short."""
+    depth = -(-len(units) // SILENT_COLUMNS)
+    rows: Rows = []
+    for line in range(depth):
+        row: list[str] = []
+        for column in range(SILENT_COLUMNS):
+            index = column * depth + line
+            row += [str(index + 1), units[index]] if index < len(units) else ["", ""]
+        rows.append(row)
+    number, unit = SILENT_PAIR_MM
+    _table(word, [("序号", number), ("单位", unit)] * SILENT_COLUMNS, rows, empty=not units)
+
+
+def _share_table(word: WordDocument, shares: Sequence[ShareRow]) -> None:
+    _table(
+        word,
+        SHARE_HEADERS,
+        [
+            [
+                row.unit,
+                *map(str, (row.tasks, row.on_time, row.late, row.not_done)),
+                *map(_percent, (row.on_time_share, row.late_share, row.not_done_share)),
+            ]
+            for row in shares
+        ],
+    )
+
+
+def _headline_table(word: WordDocument, figures: ReportFigures) -> None:
+    h = figures.headline
+    pairs = [
+        ("事项数", str(h.tasks)), ("已完成", str(h.done)), ("绿灯", str(h.green)),
+        ("黄灯", str(h.yellow)), ("红灯", str(h.red)), ("逾期", str(h.overdue)),
+        ("无时限", str(h.none)), ("未报送", str(h.unreported)),
+        ("平均进度（%）", _percent(h.mean_percent)),
+        ("平均序时进度（%）", _percent(h.mean_expected)),
+    ]  # fmt: skip
+    label, value = (str(Mm(mm).twips) for mm in HEADLINE_PAIR_MM)
+    ids = _table_styles(word)
+    cells = [
+        _cell(label, [name], ids["Table Header"], shade=True)
+        + _cell(value, [text], ids["Table Cell"])
+        for name, text in pairs
+    ]
+    rows = [_row(cells[index : index + 2]) for index in range(0, len(cells), 2)]
+    _insert_table(word, [label, value] * 2, "".join(rows))
+
+
+def _table(word: WordDocument, headers: Headers, rows: Rows, *, empty: bool = False) -> None:
+    """A table across the type area with a repeating header; "（无）" instead when empty."""
+    if empty or not rows:
+        _add(word, "Report Body", NONE_LINE)
+        return
+    ids = _table_styles(word)
+    twips = [str(Mm(mm).twips) for _, mm in headers]
+    header = [
+        _cell(width, _header_lines(name), ids["Table Header"], shade=True)
+        for width, (name, _) in zip(twips, headers, strict=True)
+    ]
+    styles = [ids["Table Content" if name in _WRAPPING else "Table Cell"] for name, _ in headers]
+    body = [
+        _row(
+            [
+                _cell(width, [text], style)
+                for width, style, text in zip(twips, styles, row, strict=True)
+            ]
+        )
+        for row in rows
+    ]
+    _insert_table(word, twips, _row(header, header=True) + "".join(body))
+
+
+def _table_styles(word: WordDocument) -> dict[str, str]:
+    names = ("Table Header", "Table Cell", "Table Content")
+    return {name: _style_id(name) for name in names}
+
+
+def _header_lines(name: str) -> list[str]:
+    """平均进度 over （%）: a header breaks before its bracket, not inside a word."""
+    head, bracket, rest = name.partition("（")
+    return [head, bracket + rest] if head and bracket else [name]
+
+
+def _insert_table(word: WordDocument, twips: list[str], rows: str) -> None:
+    """Append a fixed-layout w:tbl with these column widths and rows (XML text).
+
+    The whole table is written as text and parsed once: python-docx's cell() rescans
+    the table on every call, which makes big tables quadratic.
+    """
+    total = sum(int(width) for width in twips)
+    grid = "".join(f'<w:gridCol w:w="{width}"/>' for width in twips)
+    xml = (
+        f"<w:tbl {nsdecls('w')}><w:tblPr>"
+        f'<w:tblStyle w:val="{TABLE_STYLE_ID}"/><w:tblW w:w="{total}" w:type="dxa"/>'
+        '<w:jc w:val="center"/><w:tblLayout w:type="fixed"/>'
+        f"{_CELL_MARGINS}"
+        '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1"'
+        ' w:lastColumn="0" w:noHBand="0" w:noVBand="1"/>'
+        f"</w:tblPr><w:tblGrid>{grid}</w:tblGrid>{rows}</w:tbl>"
+    )
+    # Before the body's closing w:sectPr, i.e. at the end of the current section.
+    word.element.body.sectPr.addprevious(parse_xml(xml))
+
+
+def _cell(width: str, lines: list[str], style_id: str, *, shade: bool = False) -> str:
+    """A w:tc holding one paragraph per line, its text stripped.
+
+    Unlike the export's cells these carry no xml:space="preserve": lxml moves an
+    element with xml: attributes into the document in time quadratic in their
+    number, 1.5 s for 10,000 rows.
+    """
+    props = f'<w:tcW w:w="{width}" w:type="dxa"/>'
+    if shade:
+        props += '<w:shd w:val="clear" w:color="auto" w:fill="E7E6E6"/>'
+    paragraphs = "".join(
+        f'<w:p><w:pPr><w:pStyle w:val="{style_id}"/></w:pPr>'
+        + (f"<w:r><w:t>{escape(text)}</w:t></w:r>" if text else "")
+        + "</w:p>"
+        for text in (_clean(line).strip() for line in lines or [""])
+    )
+    return f'<w:tc><w:tcPr>{props}<w:vAlign w:val="center"/></w:tcPr>{paragraphs}</w:tc>'
+
+
+def _percent(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}"
+
+
+def _gap(value: float | None) -> str:
+    """Percentage points with their sign: +45.5, -4.4."""
+    if value is None:
+        return "—"
+    return f"{value:+.1f}" if value else "0.0"
+
+
+def _declare_fonts(word: WordDocument) -> None:
+    """Add the faces the styles name to word/fontTable.xml, with charset and family."""
+    part = next(p for p in word.part.package.iter_parts() if p.partname == "/word/fontTable.xml")
+    root = parse_xml(part.blob)
+    known = {font.get(qn("w:name")) for font in root.iter(qn("w:font"))}
+    for name, alias, family in FONT_TABLE:
+        if name in known:
+            continue
+        root.append(
+            parse_xml(
+                f'<w:font {nsdecls("w")} w:name="{escape(name)}">'
+                f'<w:altName w:val="{alias}"/><w:charset w:val="86"/>'
+                f'<w:family w:val="{family}"/><w:pitch w:val="variable"/></w:font>'
+            )
+        )
+    part._blob = serialize_part_xml(root)
+
+
+def _set_properties(word: WordDocument, figures: ReportFigures) -> None:
+    # The template signs every file "python-docx" and carries its own thumbnail.
+    issuer = _clean(figures.scope.issuer)
+    properties = word.core_properties
+    properties.title = _clean(figures.scope.title)
+    properties.author = properties.last_modified_by = issuer
+    properties.comments = properties.subject = properties.keywords = ""
+    properties.language = "zh-CN"
+    properties.revision = 1
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    properties.created = properties.modified = now
+    rels = word.part.package.rels
+    for rel_id in [r for r, rel in rels.items() if rel.reltype == RT.THUMBNAIL]:
+        del rels[rel_id]
