@@ -11,6 +11,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from minsheng_cli.ledger.records import Light, Report, Status
 from minsheng_cli.ledger.schedule import (
@@ -141,22 +142,25 @@ def _percent(value: float | None) -> float:
     return round1(value) or 0.0
 
 
-def _headline(states: Sequence[TaskState]) -> Headline:
+def _counts(states: Sequence[TaskState]) -> dict[str, Any]:
+    """What the headline and each category count alike: tasks, each light, behind, unreported."""
     lights = Counter(s.light for s in states)
+    return {
+        "tasks": len(states),
+        **{light.value: lights[light] for light in Light},
+        "behind": lights[Light.YELLOW] + lights[Light.RED],
+        "unreported": sum(1 for s in states if not s.reported),
+        "mean_percent": _percent(_mean(s.percent for s in states)),
+    }
+
+
+def _headline(states: Sequence[TaskState]) -> Headline:
     total = len(states)
+    done = sum(1 for s in states if s.light is Light.DONE)
     return Headline(
-        tasks=total,
-        done=lights[Light.DONE],
-        green=lights[Light.GREEN],
-        yellow=lights[Light.YELLOW],
-        red=lights[Light.RED],
-        overdue=lights[Light.OVERDUE],
-        none=lights[Light.NONE],
-        unreported=sum(1 for s in states if not s.reported),
+        **_counts(states),
         started=sum(1 for s in states if s.status in (Status.IN_PROGRESS, Status.DONE)),
-        behind=lights[Light.YELLOW] + lights[Light.RED],
-        done_rate=_percent(lights[Light.DONE] / total * 100 if total else None),
-        mean_percent=_percent(_mean(s.percent for s in states)),
+        done_rate=_percent(done / total * 100 if total else None),
         mean_expected=round1(_mean(s.expected for s in states if s.expected is not None)),
     )
 
@@ -166,25 +170,9 @@ def _by_category(states: Sequence[TaskState]) -> list[CategoryRow]:
     grouped: dict[str | None, list[TaskState]] = {}
     for state in states:
         grouped.setdefault(state.task.category, []).append(state)
-    rows = []
-    for category, members in grouped.items():
-        lights = Counter(s.light for s in members)
-        rows.append(
-            CategoryRow(
-                category=category,
-                tasks=len(members),
-                done=lights[Light.DONE],
-                green=lights[Light.GREEN],
-                yellow=lights[Light.YELLOW],
-                red=lights[Light.RED],
-                overdue=lights[Light.OVERDUE],
-                none=lights[Light.NONE],
-                behind=lights[Light.YELLOW] + lights[Light.RED],
-                unreported=sum(1 for s in members if not s.reported),
-                mean_percent=_percent(_mean(s.percent for s in members)),
-            )
-        )
-    return rows
+    return [
+        CategoryRow(category=category, **_counts(members)) for category, members in grouped.items()
+    ]
 
 
 def _credits(
