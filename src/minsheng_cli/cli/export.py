@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from minsheng_cli.cli.app import app, handles_errors, load
+from minsheng_cli.cli.app import app, handles_errors, load, note
 from minsheng_cli.cli.ledger_options import DbOpt
 from minsheng_cli.cli.options import (
     BeforeOpt,
@@ -38,7 +38,12 @@ if TYPE_CHECKING:
 def export(
     *,
     fmt: Annotated[
-        ExportFormat, typer.Option("--format", "-f", help="文件格式：xlsx、docx、csv、json 或 md。")
+        ExportFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="文件格式：xlsx、docx、csv、json、md 或 ics（日历）。",
+        ),
     ] = ExportFormat.xlsx,
     output: Annotated[
         str | None,
@@ -56,7 +61,8 @@ def export(
         typer.Option(
             "--split-by",
             help="拆分，每个一份文件：unit（按分工表所写的责任单位）、recipient（按实际接收单位，"
-            "统称展开到每个县（市）区、开发区）或 category（按类别）。",
+            "统称展开到每个县（市）区、开发区）、category（按类别）、month（按截止月份）"
+            "或 quarter（按截止季度）。",
         ),
     ] = None,
     unit: UnitOpt = None,
@@ -77,9 +83,11 @@ def export(
     ] = False,
     db: DbOpt = None,
 ) -> None:
-    """把事项导出为 Excel、Word、CSV、JSON 或 Markdown 文件，可先筛选、可按单位拆分。
+    """把事项导出为 Excel、Word、CSV、JSON、Markdown 或日历文件，可先筛选、可拆分。
 
     Excel 工作簿带填报列，并以台账的密钥签名，交回后用 minsheng progress import 导入。
+    日历（ics）每项截止日一个全天日程，提前 7 天提醒，可导入手机日历或 Outlook；
+    再次导入时更新原有日程而不重复。没有具体日期的事项不写入日历。
 
     例：minsheng export --format xlsx --unit 市民政局
     """
@@ -93,6 +101,11 @@ def export(
     loaded = load(notice, year, overlay)
     if prefill and fmt is not ExportFormat.xlsx:
         raise typer.BadParameter("只有 xlsx 工作簿有填报列", param_hint="--prefill")
+    if fmt is ExportFormat.ics:
+        from minsheng_cli.export.ics import undated
+
+        if left_out := undated(loaded, chosen):
+            note(f"提示：{len(left_out)} 项没有具体日期，未写入日历。")
     signer, answers = (
         _ledger_parts(loaded, db, prefill) if fmt is ExportFormat.xlsx else (None, None)
     )

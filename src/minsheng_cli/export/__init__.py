@@ -1,4 +1,4 @@
-"""Exporters: the same tasks as xlsx, docx, csv, json or Markdown files."""
+"""Exporters: the same tasks as xlsx, docx, csv, json, Markdown or iCalendar files."""
 
 from enum import StrEnum
 
@@ -9,9 +9,12 @@ class ExportFormat(StrEnum):
     csv = "csv"
     json = "json"
     md = "md"
+    ics = "ics"
 
 
 class SplitBy(StrEnum):
     unit = "unit"
     recipient = "recipient"
     category = "category"
+    month = "month"
+    quarter = "quarter"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import functools
 import io
 import os
@@ -50,9 +51,14 @@ _BINARY = (ExportFormat.xlsx, ExportFormat.docx)
 
 @dataclass(frozen=True)
 class PlannedFile:
+    """One file to write. `name` is what the document is called (a calendar's name);
+    `notice_key` is set for a calendar, whose event UIDs it keeps stable."""
+
     path: Path
     document: ExportDocument
     to_stdout: bool = False
+    name: str = ""
+    notice_key: str | None = None
 
 
 @dataclass(frozen=True)
@@ -73,6 +79,10 @@ def writer_for(fmt: ExportFormat) -> Writer:
         from minsheng_cli.export.docx import write_docx
 
         return write_docx
+    if fmt is ExportFormat.ics:
+        from minsheng_cli.export.ics import write_ics
+
+        return write_ics
     from minsheng_cli.export import text
 
     return {"csv": text.write_csv, "json": text.write_json, "md": text.write_markdown}[fmt.value]
@@ -92,7 +102,8 @@ def plan_export(
 
     `output` is a file, a folder (it exists, or ends with a slash) or "-" for standard
     output; with `split_by` it is always a folder. File names are unique, so that no
-    document of a split can replace another.
+    document of a split can replace another. A calendar (ics) of a split is left out
+    when none of its tasks has a date.
 
     For xlsx, `signer` gives each workbook its signed identity, and `prefill` (each
     unit's latest report, by task number and unit) fills in, for every row, the report
@@ -106,7 +117,8 @@ def plan_export(
     if split_by is None:
         subtitle = _filter_subtitle(notice, task_filter, len(tasks))
         document = _document(notice, tasks, title, targets, subtitle)
-        name = Path(safe_filename("-".join([title, *words])) + f".{fmt.value}")
+        stem = "-".join([title, *words])
+        name = Path(safe_filename(stem) + f".{fmt.value}")
         if to_stdout:
             path = Path(str(output))
         elif output is None:
@@ -115,32 +127,72 @@ def plan_export(
             path = Path(output) / name
         else:
             path = Path(output)
-        planned = [PlannedFile(path, document, to_stdout=to_stdout)]
-        return _checked(_sealed(notice, planned, fmt, signer, prefill), fmt)
+        planned = [PlannedFile(path, document, to_stdout=to_stdout, name=stem)]
+        return _checked(_sealed(notice, _keyed(notice, planned, fmt), fmt, signer, prefill), fmt)
     if to_stdout:
         raise ExportError("--split-by 写出多个文件，须用 -o 指定文件夹，不能写到标准输出")
-    if split_by is SplitBy.category:
-        # Each document's name and subtitle already say its category.
-        words = filter_words(notice, dataclasses.replace(task_filter, category=None), targets)
-    conditions = f"筛选条件：{'，'.join(words)}" if words else None
+    # Each document's name and subtitle already say its category, month or quarter.
+    narrowed = _without_split(task_filter, split_by)
+    words = filter_words(notice, narrowed, targets)
+    # A deadline split keeps the units filtered on, whose names the subtitle starts with.
+    said = filter_words(notice, narrowed, () if split_by in _BY_DEADLINE else targets)
+    conditions = f"筛选条件：{'，'.join(said)}" if said else None
     split_word = _SPLIT_WORDS[split_by]
     folder = (
         Path(output)
         if output
         else Path(safe_filename("-".join([title, f"按{split_word}", *words])))
     )
-    parts = _split(notice, tasks, title, split_by, conditions)
-    paths = unique_paths(
-        folder / (safe_filename("-".join([title, label, *words])) + f".{fmt.value}")
-        for label, _ in parts
-    )
+    if split_by in _BY_DEADLINE:
+        parts = _split_by_deadline(notice, tasks, title, split_by, targets, conditions)
+    else:
+        parts = _split(notice, tasks, title, split_by, conditions)
+    if fmt is ExportFormat.ics:
+        parts = [(label, d) for label, d in parts if any(t.deadline.date for t in d.tasks)]
+    stems = ["-".join([title, label, *words]) for label, _ in parts]
+    paths = unique_paths(folder / (safe_filename(stem) + f".{fmt.value}") for stem in stems)
     planned = [
-        PlannedFile(path, document) for path, (_, document) in zip(paths, parts, strict=True)
+        PlannedFile(path, document, name=stem)
+        for path, stem, (_, document) in zip(paths, stems, parts, strict=True)
     ]
-    return _checked(_sealed(notice, planned, fmt, signer, prefill), fmt)
+    return _checked(_sealed(notice, _keyed(notice, planned, fmt), fmt, signer, prefill), fmt)
 
 
-_SPLIT_WORDS = {SplitBy.unit: "单位", SplitBy.recipient: "接收单位", SplitBy.category: "类别"}
+_SPLIT_WORDS = {
+    SplitBy.unit: "单位",
+    SplitBy.recipient: "接收单位",
+    SplitBy.category: "类别",
+    SplitBy.month: "到期月份",
+    SplitBy.quarter: "到期季度",
+}
+_BY_DEADLINE = (SplitBy.month, SplitBy.quarter)
+_QUARTER_NAMES = "一二三四"
+_UNDATED_LABEL = "无具体时限"
+"""The name of a deadline split's document for the tasks that have no date."""
+
+
+def _without_split(task_filter: TaskFilter, split_by: SplitBy) -> TaskFilter:
+    """The filter less what every document of the split already says by its name.
+
+    A month says its quarter too; a quarter does not say a month filter.
+    """
+    if split_by is SplitBy.category:
+        return dataclasses.replace(task_filter, category=None)
+    if split_by is SplitBy.month:
+        return dataclasses.replace(task_filter, month=None, quarter=None)
+    if split_by is SplitBy.quarter:
+        return dataclasses.replace(task_filter, quarter=None)
+    return task_filter
+
+
+def _keyed(notice: Notice, planned: list[PlannedFile], fmt: ExportFormat) -> list[PlannedFile]:
+    """Calendars with the notice's key, which their events' UIDs are made from."""
+    if fmt is not ExportFormat.ics:
+        return planned
+    from minsheng_cli.ledger.notices import notice_key
+
+    key = notice_key(notice)
+    return [dataclasses.replace(item, notice_key=key) for item in planned]
 
 
 def _sealed(
@@ -215,15 +267,23 @@ def write_planned(
     """Write every planned file, yielding each path once written. Call prepare_targets first."""
     write = writer_for(fmt)
     for item in planned:
-        if item.to_stdout:
-            _write_stdout(item.document, write, fmt, stdout)
+        if fmt is ExportFormat.ics:
+            from minsheng_cli.export.ics import write_ics
+
+            one = functools.partial(
+                write_ics, item.document, name=item.name, notice_key=item.notice_key
+            )
         else:
-            atomic_write(item.path, functools.partial(write, item.document), force=force)
+            one = functools.partial(write, item.document)
+        if item.to_stdout:
+            _write_stdout(one, fmt, stdout)
+        else:
+            atomic_write(item.path, one, force=force)
         yield item.path
 
 
 def _write_stdout(
-    document: ExportDocument, write: Writer, fmt: ExportFormat, stdout: IO[bytes] | None
+    write: Callable[[IO[bytes]], None], fmt: ExportFormat, stdout: IO[bytes] | None
 ) -> None:
     if stdout is None:
         raise ExportError("没有可写的标准输出，请用 -o 指定文件")
@@ -233,7 +293,7 @@ def _write_stdout(
             ["请重定向到文件（如 > 分工表.xlsx），或用 -o 指定文件名。"],
         )
     buffer = io.BytesIO()
-    write(document, buffer)
+    write(buffer)
     try:
         stdout.write(buffer.getvalue())
         stdout.flush()
@@ -271,6 +331,39 @@ def _split(
         subtitle = f"类别：{label}（{len(mine)}项）" + (f"；{conditions}" if conditions else "")
         parts.append((label, _document(notice, mine, title, (), subtitle)))
     return parts
+
+
+def _split_by_deadline(
+    notice: Notice,
+    tasks: list[Task],
+    title: str,
+    split_by: SplitBy,
+    targets: tuple[UnitTarget, ...],
+    conditions: str | None,
+) -> list[tuple[str, ExportDocument]]:
+    """(label, document) for each deadline month or quarter in date order, then the
+    tasks without a date. Documents keep the units filtered on, and so their roles."""
+    groups: dict[str, list[Task]] = {}
+    for task in sorted(tasks, key=lambda t: t.deadline.date or dt.date.max):
+        groups.setdefault(_deadline_period(task.deadline.date, split_by), []).append(task)
+    parts: list[tuple[str, ExportDocument]] = []
+    for period, mine in groups.items():
+        mine.sort(key=lambda t: t.number)
+        label = f"{period}到期" if period else _UNDATED_LABEL
+        kind = "截止月份" if split_by is SplitBy.month else "截止季度"
+        said = f"{kind}：{period}" if period else _UNDATED_LABEL
+        subtitle = f"{said}（{len(mine)}项）" + (f"；{conditions}" if conditions else "")
+        parts.append((label, _document(notice, mine, title, targets, subtitle)))
+    return parts
+
+
+def _deadline_period(date: dt.date | None, split_by: SplitBy) -> str:
+    """2015年10月 or 2015年第四季度; "" without a date."""
+    if date is None:
+        return ""
+    if split_by is SplitBy.month:
+        return f"{date.year}年{date.month}月"
+    return f"{date.year}年第{_QUARTER_NAMES[(date.month - 1) // 3]}季度"
 
 
 def _document(
