@@ -152,3 +152,35 @@ def test_bad_options_are_usage_errors(ledger: Path, args: list[str], message: st
     result = _run(["report", "--as-of", AS_OF, "-f", "json", *args], ledger)
     assert result.exit_code == 2
     assert message in result.output
+
+
+def test_a_word_report_without_a_chinese_font_leaves_the_chart_out(
+    ledger: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from docx import Document
+
+    from minsheng_cli.report import chart
+
+    monkeypatch.setattr(chart, "find_cjk_font", lambda: None)
+    monkeypatch.chdir(tmp_path)
+    result = _run(["report", "--as-of", AS_OF, "--number", "6"], ledger)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == "督查通报-第6期-2015-06-30.docx"
+    assert chart.NO_FONT_NOTE in result.stderr
+    word = Document(str(tmp_path / "督查通报-第6期-2015-06-30.docx"))
+    assert not word.inline_shapes
+    assert word.paragraphs[0].text == "督查通报"
+
+
+@pytest.mark.parametrize(
+    ("fmt", "name"),
+    [("xlsx", "督查通报-2015-06-30-市民政局.xlsx"), ("html", "督查通报-2015-06-30-市民政局.html")],
+)
+def test_files_get_a_default_name_with_the_filter(
+    ledger: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str, name: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = _run(["report", "--as-of", AS_OF, "-f", fmt, "--unit", "市民政局"], ledger)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == name
+    assert (tmp_path / name).stat().st_size > 1000
