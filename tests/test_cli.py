@@ -372,7 +372,7 @@ def test_only_the_invoked_command_is_built(
     only_invoked(argv)
     names = [_command_name(c) for c in app.registered_commands]
     assert names == (kept if kept is not None else [_command_name(c) for c in everything])
-    assert len(everything) == 9
+    assert len(everything) == 10
 
 
 def test_the_console_script_runs_one_command(tmp_path: Path) -> None:

@@ -23,7 +23,18 @@ COMMANDS = sorted(
 
 def test_all_commands_are_known() -> None:
     assert COMMANDS == sorted(
-        ["list", "due", "show", "stats", "units", "categories", "info", "validate", "export"]
+        [
+            "list",
+            "due",
+            "show",
+            "stats",
+            "units",
+            "categories",
+            "info",
+            "validate",
+            "export",
+            "report",
+        ]
     )
 
 
