@@ -142,9 +142,11 @@ def report(
         )
     path = None if to_stdout else default_path(number, when, fmt, words, output)
     if path is not None:
-        from minsheng_cli.export.files import check_targets
+        from minsheng_cli.export.files import check_targets, remove_stale_temporaries
 
         check_targets([path], force=force)
+        if remove_stale_temporaries([path.parent]):
+            note("已清理中断的写入遗留的临时文件")
     with _busy("正在读取台账"):
         with open_ledger(db) as ledger:
             warn_changed(ledger, loaded)

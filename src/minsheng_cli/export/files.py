@@ -49,7 +49,7 @@ _REASONS = {
 if hasattr(errno, "EDQUOT"):  # POSIX only
     _REASONS[errno.EDQUOT] = "超出磁盘配额"
 # The temporaries atomic_write makes for an export: ".<name>.<format>.<8 random>.tmp".
-_EXPORT_TEMPORARY = re.compile(r"\A\..+\.(xlsx|docx|csv|json|md)\.[0-9a-z_]{8}\.tmp")
+_EXPORT_TEMPORARY = re.compile(r"\A\..+\.(xlsx|docx|csv|json|md|ics|html)\.[0-9a-z_]{8}\.tmp")
 _HINTS = {
     errno.ENOSPC: "请腾出空间后重试；原有文件没有改动。",
     errno.ENAMETOOLONG: "请用 -o 指定短一些的文件名。",
