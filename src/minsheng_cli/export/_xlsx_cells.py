@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.dimensions import RowDimension
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -49,6 +50,20 @@ _FILL_GROUND = PatternFill(fill_type="solid", start_color="FFF8E1", end_color="F
 _UNLOCKED = Protection(locked=False)
 
 
+def set_default_font(workbook: Workbook) -> None:
+    """Make Arial 10 the workbook's default font, so that a column unit is one width everywhere.
+
+    A column width counts digits of the default font. openpyxl's default, Calibri 11, is
+    7 px (5.25 pt) in Excel and WPS, but where it is missing, as on many Linux machines,
+    LibreOffice measures DejaVu Sans instead: every column comes out a third wider and a
+    table fitted to the page prints a third smaller. Arial 10 is 7 px in Excel too, and
+    LibreOffice always has its metric twin, Liberation Sans (5.55 pt). Cells keep 宋体.
+    """
+    # openpyxl has no public handle on the built-in Normal style.
+    normal = workbook._named_styles["Normal"]  # type: ignore[attr-defined]
+    normal.font = Font(name="Arial", size=10)
+
+
 def add_styles(workbook: Workbook) -> None:
     """Register the named styles above (NamedStyle objects bind to one workbook)."""
     plain = PatternFill()
@@ -72,9 +87,10 @@ def add_styles(workbook: Workbook) -> None:
         workbook.add_named_style(style)
 
 
-# Points per line of 11pt text: CJK fonts (宋体 in Excel and WPS, Noto Sans CJK in LibreOffice)
-# need more than Excel's 14.25pt default, and a row a little too tall beats a clipped one.
-LINE_HEIGHT = 15.0
+# Points per line of 11pt text: CJK fonts need more than Excel's 14.25pt default, most of
+# all Noto Sans CJK, which LibreOffice draws 宋体 with where 宋体 is missing (1.45 em, 16pt
+# a line); a row a little too tall beats a clipped one.
+LINE_HEIGHT = 16.0
 ROW_PADDING = 4.0
 
 # Excel's limits: a cell holds 32,767 characters (UTF-16 code units), a row is 409 pt tall.
@@ -107,6 +123,24 @@ def line_count(text: str, width: float) -> int:
 def row_height(lines: int) -> float:
     """Points for `lines` lines of text; a taller cell scrolls inside Excel's tallest row."""
     return min(lines * LINE_HEIGHT + ROW_PADDING, MAX_ROW_HEIGHT)
+
+
+class _FittedRow(RowDimension):
+    """A row height that is a starting point, not a choice: written without customHeight.
+
+    Every program shows it on opening, and Excel, WPS and LibreOffice refit the row when
+    its text changes, so a row grows with what a unit types in it. (LibreOffice 24 also
+    refits every such row on opening; a height set with customHeight never moves.)
+    """
+
+    @property
+    def customHeight(self) -> bool:
+        return False
+
+
+def fit_row(ws: Worksheet, row: int, height: float) -> None:
+    """Give `row` `height` points for now, and let the program refit it to its text."""
+    ws.row_dimensions[row] = _FittedRow(ws, index=row, ht=height)
 
 
 def too_long(text: str) -> bool:
@@ -152,16 +186,40 @@ def write_title(ws: Worksheet, row: int, last_column: int, text: str, *, main: b
     ws.row_dimensions[row].height = 30.0 if main else 20.0
 
 
-def set_page(ws: Worksheet, *, title_rows: str | None) -> None:
-    """Landscape A4, one page wide, as many pages tall as needed, numbered in the footer."""
+# A4 landscape, in points, and the widest a column unit gets (see set_default_font):
+# a table of W units fitted to the page prints at PAGE_WIDTH_PT / (W * UNIT_PT) of its size.
+PAGE_WIDTH_PT = 841.89
+UNIT_PT = 5.6
+SIDE_MARGIN = 0.4
+"""Inches, left and right, unless a sheet asks for narrower."""
+
+
+def printable_width(side_margin: float = SIDE_MARGIN) -> float:
+    """Points across an A4 landscape page inside side margins of `side_margin` inches."""
+    return PAGE_WIDTH_PT - 2 * 72 * side_margin
+
+
+def set_page(
+    ws: Worksheet,
+    *,
+    title_rows: str | None,
+    side_margin: float = SIDE_MARGIN,
+    scale: int | None = None,
+) -> None:
+    """Landscape A4, one page wide, as many pages tall as needed, numbered in the footer.
+
+    Fitted to the page width by the program, or printed at `scale` percent when given.
+    """
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=scale is None)
+    if scale is not None:
+        ws.page_setup.scale = scale
     ws.print_options.horizontalCentered = True
     # Inches: narrow sides leave room for the wide table, the top and bottom for the footer.
-    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.left = ws.page_margins.right = side_margin
     ws.page_margins.top = 0.6
     ws.page_margins.bottom = 0.7
     ws.page_margins.header = 0.3

@@ -20,20 +20,27 @@ from minsheng_cli.ledger.workbook import (
     DATE_HEADER,
     FILL_IN_HEADERS,
     IDENTITY_SHEET,
+    NEXT_HEADER,
+    NOTE_HEADER,
     PERCENT_HEADER,
+    PROBLEMS_HEADER,
     STATUS_HEADER,
     WorkbookIdentity,
 )
 from minsheng_cli.models import Task
 
-# header -> (narrowest, widest, centred), as xlsx._COLUMNS.
+# header -> (narrowest, widest, centred), as xlsx._COLUMNS. Fixed widths: what a unit
+# types is not known when the sheet is made, and its rows grow to hold it. 状态 holds
+# 推进中, 完成进度（%） wraps its header after 完成进度, a date needs 12.5 units in
+# LibreOffice (its digits are wider than 宋体's), and the three texts share what the
+# page has left: about 21 characters a line between them.
 FILL_COLUMNS: dict[str, tuple[float, float, bool]] = {
-    STATUS_HEADER: (9, 9, True),
-    PERCENT_HEADER: (11, 11, True),
-    "进展情况": (18, 30, False),
-    "存在问题": (12, 20, False),
-    "下步打算": (12, 20, False),
-    DATE_HEADER: (12, 12, True),
+    STATUS_HEADER: (8, 8, True),
+    PERCENT_HEADER: (9.5, 9.5, True),
+    NOTE_HEADER: (18, 18, False),
+    PROBLEMS_HEADER: (12, 12, False),
+    NEXT_HEADER: (12, 12, False),
+    DATE_HEADER: (12.5, 12.5, True),
 }
 FILL_STYLES = [FILL_CENTRED if FILL_COLUMNS[h][2] else FILL_TEXT for h in FILL_IN_HEADERS[:-1]] + [
     FILL_DATE

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import IO
 
 from openpyxl import Workbook
@@ -15,12 +16,16 @@ from minsheng_cli.export._xlsx_cells import (
     HEADER,
     MAX_CELL_CHARS,
     TEXT,
+    UNIT_PT,
     CellValue,
     add_styles,
     cell_text,
+    fit_row,
     line_count,
+    printable_width,
     put,
     row_height,
+    set_default_font,
     set_page,
     text_width,
     too_long,
@@ -41,23 +46,44 @@ from minsheng_cli.models import Task
 from minsheng_cli.serialize import TASK_HEADERS, task_row
 
 _ROLE_HEADER = "本单位职责"
+_ALL_UNITS_HEADER = "全部责任单位"
+_CONTENT_HEADER = "工作内容"
 
 _TITLE_ROWS = 2
 _HEADER_ROW = _TITLE_ROWS + 1
 
+# Printed on A4 landscape, one page wide, the 11 pt body text must still print at 9 pt or
+# more: the printed columns may add up to _BUDGET units, about 89 characters of 9 pt
+# text across the page. To get there:
+# - 全部责任单位 (the 牵头单位, then the 配合单位, once more) keeps its data, for filters
+#   and formulas, but is hidden: it takes no room on the page or on screen;
+# - the side margins are Excel's "narrow" ones;
+# - the other task columns are as wide as their usual text (names of four characters,
+#   dates), longer text wraps; the fill-in columns have fixed widths (_xlsx_fill);
+# - 工作内容 takes what is left, up to its cap;
+# - the sheet prints at a scale computed from those widths (print_scale), not "fit to one
+#   page wide": LibreOffice's search for that scale stops a few percent short, and not
+#   always by the same amount (81–84 % for one table), which is 8.9 pt instead of 9.1.
+# Every program then prints the body at 11 pt × the scale: 9.1 pt (83 %) for the widest.
+_BODY_PT = 11.0
+_MIN_PRINTED_PT = 9.0
+_SIDE_MARGIN = 0.25
+# Keep two percent spare, for rounding the scale down and for widths a person rounds up.
+_BUDGET = printable_width(_SIDE_MARGIN) / (UNIT_PT * (_MIN_PRINTED_PT / _BODY_PT + 0.02))
+_HIDDEN = {_ALL_UNITS_HEADER}
+
 # Column widths in Excel units (one Latin character; a Chinese character takes two):
 # header -> (narrowest, widest, centred). Longer text wraps inside the widest width.
-# The caps keep the whole table readable on one landscape A4 page width.
 _COLUMNS: dict[str, tuple[float, float, bool]] = {
-    "序号": (6, 6, True),
-    "类别": (8, 16, True),
-    "工作内容": (24, 60, False),
-    "完成时限": (10, 12, True),
-    "截止日期": (12, 12, True),
-    "牵头单位": (10, 14, False),
-    "配合单位": (10, 20, False),
-    "全部责任单位": (14, 20, False),
-    _ROLE_HEADER: (12, 12, True),
+    "序号": (5, 5, True),
+    "类别": (8, 10, True),
+    _CONTENT_HEADER: (24, 60, False),
+    "完成时限": (8, 10, True),
+    "截止日期": (12.5, 12.5, True),
+    "牵头单位": (8, 10, False),
+    "配合单位": (10, 14, False),
+    _ALL_UNITS_HEADER: (14, 20, False),
+    _ROLE_HEADER: (7.5, 7.5, True),
     **FILL_COLUMNS,
 }
 _DATE_INDEX = TASK_HEADERS.index("截止日期")
@@ -76,6 +102,7 @@ def write_xlsx(document: ExportDocument, stream: IO[bytes]) -> None:
     workbook = Workbook()
     workbook.properties.title = cell_text(document.title)
     workbook.properties.creator = "minsheng"
+    set_default_font(workbook)
     add_styles(workbook)
     sheet = workbook.worksheets[0]
     sheet.title = TASKS_SHEET
@@ -152,7 +179,20 @@ def _widths(columns: list[str], rows: list[list[CellValue]]) -> list[float]:
     for header, measured in zip(columns, widest, strict=True):
         narrowest, cap, _ = _COLUMNS[header]
         widths.append(min(max(measured + 2, narrowest), cap))
+    content = columns.index(_CONTENT_HEADER)
+    others = (
+        sum(w for h, w in zip(columns, widths, strict=True) if h not in _HIDDEN) - widths[content]
+    )
+    narrowest = _COLUMNS[_CONTENT_HEADER][0]
+    # In half units, as a person would set it.
+    widths[content] = max(narrowest, min(widths[content], math.floor(2 * (_BUDGET - others)) / 2))
     return widths
+
+
+def print_scale(columns: list[str], widths: list[float]) -> int:
+    """The percent the printed columns fit one page wide at, at most 100."""
+    shown = sum(w for h, w in zip(columns, widths, strict=True) if h not in _HIDDEN)
+    return min(100, math.floor(100 * printable_width(_SIDE_MARGIN) / (shown * UNIT_PT)))
 
 
 def _write_tasks(ws: Worksheet, document: ExportDocument) -> None:
@@ -163,9 +203,11 @@ def _write_tasks(ws: Worksheet, document: ExportDocument) -> None:
     widths = _widths(columns, rows)
     for index, (header, width) in enumerate(zip(columns, widths, strict=True), start=1):
         put(ws, _HEADER_ROW, index, header, HEADER)
-        ws.column_dimensions[get_column_letter(index)].width = width
-    lines = max(line_count(h, w) for h, w in zip(columns, widths, strict=True))
-    ws.row_dimensions[_HEADER_ROW].height = row_height(lines)
+        dimension = ws.column_dimensions[get_column_letter(index)]
+        dimension.width = width
+        dimension.hidden = header in _HIDDEN
+    shown = [(h, w) for h, w in zip(columns, widths, strict=True) if h not in _HIDDEN]
+    ws.row_dimensions[_HEADER_ROW].height = row_height(max(line_count(h, w) for h, w in shown))
 
     fixed = len(columns) - len(FILL_IN_HEADERS)
     styles = [CENTRED if _COLUMNS[header][2] else TEXT for header in columns[:fixed]]
@@ -175,14 +217,22 @@ def _write_tasks(ws: Worksheet, document: ExportDocument) -> None:
         lines = 1
         for index, value in enumerate(values):
             put(ws, row, index + 1, value, styles[index])
-            if isinstance(value, str):
+            if isinstance(value, str) and columns[index] not in _HIDDEN:
                 lines = max(lines, line_count(value, widths[index]))
-        # Neither Excel nor LibreOffice sizes rows to wrapped text when opening the file.
-        ws.row_dimensions[row].height = row_height(lines)
+        # The estimate, capped at Excel's tallest row, without customHeight: the row is
+        # refitted to what a unit types in it (see fit_row). LibreOffice 7 would keep a
+        # row without any height one line tall on opening.
+        fit_row(ws, row, row_height(lines))
 
     last_row = _HEADER_ROW + len(rows)
     ws.auto_filter.ref = f"A{_HEADER_ROW}:{get_column_letter(len(columns))}{last_row}"
     ws.freeze_panes = f"A{_HEADER_ROW + 1}"
     add_validations(ws, fixed + 1, _HEADER_ROW + 1, last_row)
     protect(ws)
-    set_page(ws, title_rows=f"1:{_HEADER_ROW}")
+    # The header row repeats on every page; the title, once on the first, is enough.
+    set_page(
+        ws,
+        title_rows=f"{_HEADER_ROW}:{_HEADER_ROW}",
+        side_margin=_SIDE_MARGIN,
+        scale=print_scale(columns, widths),
+    )
