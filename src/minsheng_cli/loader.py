@@ -46,11 +46,15 @@ def load_notice(
     notice = cache.load(entry)
     if notice is None:
         # Imported here: a cache hit needs neither the parser nor its regexes and tables.
+        from minsheng_cli.corrections import apply_corrections
         from minsheng_cli.overlay import read_overlay
         from minsheng_cli.parser import parse_notice
         from minsheng_cli.recipients import apply_recipients
 
+        read = read_overlay(overlay) if overlay else None
         notice = parse_notice(read_source(path, data, name=name), year=year)
-        notice = apply_recipients(notice, read_overlay(overlay) if overlay else None)
+        # Corrections first, so that a corrected unit is expanded like any other.
+        notice = apply_corrections(notice, read)
+        notice = apply_recipients(notice, read)
         cache.store(entry, notice)
     return notice

@@ -31,6 +31,8 @@ class DeadlineKind(StrEnum):
 class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
+    CORRECTION = "correction"
+    """Not a problem: a correction from the overlay, listed where its warning was."""
 
 
 class Deadline(BaseModel):
@@ -95,6 +97,24 @@ class RecipientTable(BaseModel):
         return name if name in self.members else None
 
 
+class CorrectionField(StrEnum):
+    CATEGORY = "category"
+    CONTENT = "content"
+    UNITS = "units"
+    DEADLINE = "deadline"
+
+
+class Correction(BaseModel):
+    """One correction from the overlay's [[corrections]], as applied to a task."""
+
+    model_config = _RECORD
+
+    field: CorrectionField = Field(description="更正的字段")
+    was: str = Field(description="原文（空字符串表示原文为空）")
+    now: str = Field(description="更正为")
+    reason: str = Field(description="理由")
+
+
 class Task(BaseModel):
     """事项: one row of the allocation table."""
 
@@ -111,6 +131,9 @@ class Task(BaseModel):
         default_factory=list,
         description="实际接收单位：直接点名的单位，以及统称（如“各城区”）代表的每个单位；"
         "每个单位只出现一次",
+    )
+    corrections: list[Correction] = Field(
+        default_factory=list, description="补充文件对本项所作的更正；没有时为空"
     )
 
     @computed_field(description="牵头单位")  # type: ignore[prop-decorator]

@@ -7,6 +7,8 @@ A section that no module owns is an error naming the file and line.
 
     [recipients.groups]               # minsheng_cli.recipients
     "开发区" = ["高新区", "经开区", "中新食品区", "北大湖开发区"]
+
+    [[corrections]]                   # minsheng_cli.corrections, with [aliases]
 """
 
 from __future__ import annotations
@@ -21,7 +23,11 @@ from minsheng_cli.errors import OverlayError
 OVERLAY_NAME = "minsheng.toml"
 """The overlay found beside a notice given with --notice."""
 
-_SECTIONS = {"recipients": "minsheng_cli.recipients"}
+_SECTIONS = {
+    "recipients": "minsheng_cli.recipients",
+    "corrections": "minsheng_cli.corrections",
+    "aliases": "minsheng_cli.corrections",
+}
 """Section name → the module that reads it."""
 
 _MAX_BYTES = 1 << 20
@@ -119,6 +125,10 @@ def read_overlay(path: Path) -> Overlay:
         if name not in _SECTIONS:
             known = "、".join(f"[{n}]" for n in _SECTIONS)
             message = f"不认识的部分 [{name}]（可用的部分：{known}）"
+        elif name == "corrections":
+            if isinstance(value, list):
+                continue
+            message = "corrections 应写成 [[corrections]] 表数组，每条更正一个"
         elif not isinstance(value, dict):
             message = f"[{name}] 应是一个表（写作 [{name}] 标题）"
         else:

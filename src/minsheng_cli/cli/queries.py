@@ -317,5 +317,5 @@ def validate(
         ),
     )
     errors = sum(1 for p in problems if p.severity is Severity.ERROR)
-    if errors or (strict and problems):
+    if errors or (strict and any(p.severity is Severity.WARNING for p in problems)):
         raise typer.Exit(1)
