@@ -180,3 +180,16 @@ def test_the_notice_itself_is_untouched(tmp_path: Path) -> None:
     assert [t.category for t in before.tasks][61:] == [None] * 19
     assert {p.severity for p in after.problems} == {Severity.CORRECTION}
     assert [t.content for t in after.tasks] == [t.content for t in before.tasks]
+
+
+def test_the_readme_examples_work(tmp_path: Path) -> None:
+    import re
+
+    from .conftest import ROOT
+
+    blocks = re.findall(r"```toml\n(.*?)```", (ROOT / "README.md").read_text("utf-8"), re.DOTALL)
+    corrections = next(b for b in blocks if "[[corrections]]" in b)
+    aliases = next(b for b in blocks if "[aliases]" in b)
+    notice = load_notice(overlay=_overlay(tmp_path, corrections + aliases))
+    assert len({t.category for t in notice.tasks}) == 10
+    assert not notice.warnings
