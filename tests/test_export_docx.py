@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+import os
+import re
 import shutil
 import subprocess
 from io import BytesIO
@@ -17,10 +20,11 @@ from docx.table import Table
 
 from minsheng_cli import Notice, load_notice
 from minsheng_cli.export.document import ExportDocument
-from minsheng_cli.export.docx import write_docx
+from minsheng_cli.export.docx import Layout, _line_count, labelled_rows, page_starts, write_docx
 from minsheng_cli.query import TaskFilter, resolve_targets, select
 
 NOTICE: Notice = load_notice()
+FONTS_CONF = Path(__file__).parent.parent / "docs" / "fonts.conf"
 SOURCE_HEADERS = ["序号", "类别", "工作内容", "完成时限", "责任单位"]
 CATEGORY, CONTENT, DEADLINE, UNITS = 1, 2, 3, 4
 
@@ -104,16 +108,115 @@ def test_east_asian_font_is_fangsong(style: str) -> None:
     assert "仿宋" in fonts.get(qn("w:eastAsia"), "")
 
 
+def label_of(number: int) -> str:
+    return "".join(paragraphs(row_of(number).tc_lst[CATEGORY]))
+
+
+def labelled(numbers: range) -> list[int]:
+    """The rows among `numbers` whose category cell starts afresh."""
+    return [n for n in numbers if merge_of(row_of(n).tc_lst[CATEGORY]) != "continue"]
+
+
 @pytest.mark.parametrize(
     ("first", "last", "label"),
-    [(1, 5, "就业增收"), (8, 17, "医疗保障"), (57, 61, "平安创建"), (62, 80, "")],
+    [
+        (1, 5, "就业增收"),
+        (6, 7, "安居工程"),
+        (8, 17, "医疗保障"),
+        (57, 61, "平安创建"),
+        (62, 80, "（未标注类别）"),
+    ],
 )
-def test_category_merged_over_its_tasks(first: int, last: int, label: str) -> None:
-    cells = [row_of(n).tc_lst[CATEGORY] for n in range(first, last + 1)]
-    assert [merge_of(tc) for tc in cells] == ["restart"] + ["continue"] * (last - first)
-    assert "".join(paragraphs(cells[0])) == label
-    if last < 80:  # the next category starts a cell of its own
-        assert merge_of(row_of(last + 1).tc_lst[CATEGORY]) == "restart"
+def test_category_cells_carry_their_label(first: int, last: int, label: str) -> None:
+    numbers = range(first, last + 1)
+    starts = labelled(numbers)
+    assert starts[0] == first  # each category starts a cell of its own
+    assert all(label_of(n) == label for n in starts)
+    assert all(label_of(n) == "" for n in numbers if n not in starts)
+    cells = [row_of(n).tc_lst[CATEGORY] for n in numbers]
+    # A cell of one row is not merged; a longer one restarts, then continues.
+    for start, end in zip(starts, [*starts[1:], last + 1], strict=True):
+        merges = [merge_of(tc) for tc in cells[start - first : end - first]]
+        expected = ["restart"] + ["continue"] * (end - start - 1)
+        assert merges == ([None] if end - start == 1 else expected)
+
+
+@pytest.mark.parametrize(("first", "last", "at_least"), [(8, 17, 2), (62, 80, 3)])
+def test_long_category_repeats_its_label_on_each_page(first: int, last: int, at_least: int) -> None:
+    # 医疗保障 runs over three pages, the 19 uncategorised tasks over four.
+    assert len(labelled(range(first, last + 1))) >= at_least
+
+
+# Rows of 10 pt on pages of 25 pt; a label cell needs `label` pt.
+@pytest.mark.parametrize(
+    ("heights", "labels", "label", "starts"),
+    [
+        ([10, 10, 10, 10, 10], "aaaaa", 0, {2, 4}),
+        ([10, 10, 10, 10, 10], "aabbb", 0, {2, 4}),
+        ([20, 20, 20], "abc", 0, {1, 2}),
+        # b's label needs 20 pt: beside a single 10 pt row it grows to the next page
+        ([10, 10, 10, 10], "aabb", 20, {2}),
+        ([10, 10, 10], "abc", 15, {1, 2}),
+    ],
+)
+def test_page_starts(heights: list[float], labels: str, label: float, starts: set[int]) -> None:
+    layout = Layout(heights, [label] * len(heights), first_page=25, page=25)
+    restarts = {i for i, c in enumerate(labels) if i == 0 or c != labels[i - 1]}
+    assert page_starts(layout, restarts) == starts
+
+
+@pytest.mark.parametrize(
+    ("heights", "tolerance", "labelled"),
+    [
+        ([10, 10, 10, 10], 0.0, {0, 2}),
+        # 19.5 pt fills a 20 pt page to within the tolerance; on a page 1 pt shorter each
+        # row would start a page, so each carries the label
+        ([10, 9.5, 10, 10], 1.0, {0, 1, 2, 3}),
+        ([10, 9.5, 10, 10], 0.0, {0, 2}),
+    ],
+)
+def test_labels_where_a_page_may_start(
+    heights: list[float], tolerance: float, labelled: set[int]
+) -> None:
+    layout = Layout(heights, [0.0] * len(heights), first_page=20, page=20)
+    assert labelled_rows([layout], "a" * len(heights), tolerance=tolerance) == labelled
+
+
+@pytest.mark.parametrize(
+    ("text", "ems", "lines"),
+    [
+        ("", 5, 1),
+        ("一二三四五", 5, 1),
+        ("一二三四五六", 5, 2),
+        ("一二三四，", 4, 2),  # the comma takes 四 down with it
+        ("一二三（四", 4, 2),
+        ("一二三2200", 4, 2),  # a number does not break
+        ("一\n二", 5, 2),
+        ("（三年工程）", 6, 1),
+    ],
+)
+def test_line_count(text: str, ems: float, lines: int) -> None:
+    assert _line_count(text, ems) == lines
+
+
+@pytest.mark.parametrize(
+    ("copy", "label"),
+    [(False, "附件"), (True, "吉市政办发〔2015〕3号附件")],
+)
+def test_attachment_label(copy: bool, label: str) -> None:
+    document = make_document(TaskFilter(units=("市总工会",)))
+    word = export(dataclasses.replace(document, copy_of_attachment=copy))
+    first = word.paragraphs[0]
+    assert first.text == label
+    assert first.style is not None and first.style.name == "Attachment Label"
+
+
+@pytest.mark.parametrize(("start", "expected"), [(None, None), (5, "5")])
+def test_page_numbers_can_run_on(start: int | None, expected: str | None) -> None:
+    document = make_document(TaskFilter(units=("市总工会",)))
+    sect_pr = export(dataclasses.replace(document, page_start=start)).sections[0]._sectPr
+    numbering = sect_pr.find(qn("w:pgNumType"))
+    assert (None if numbering is None else numbering.get(qn("w:start"))) == expected
 
 
 @pytest.mark.parametrize(
@@ -166,19 +269,49 @@ def test_content_is_literal_text(content: str, written: str) -> None:
     assert paragraphs(row.tc_lst[CONTENT]) == [written]
 
 
+def first_rows(pdf: Path) -> list[int]:
+    """The task number of the first row on each page, read from the 序号 column."""
+    layout = subprocess.run(
+        ["pdftotext", "-bbox", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    left, mm = 37 * 72 / 25.4, 72 / 25.4  # the table's left edge, pt
+    found = []
+    for page in layout.split("<page ")[1:]:
+        numbers = [
+            (float(y), int(text))
+            for x, y, text in re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>(\d+)', page)
+            if left - 1 <= float(x) < left + 12 * mm and float(y) < 184 * mm  # not the footer
+        ]
+        if numbers:
+            found.append(min(numbers)[1])
+    return found
+
+
 @pytest.mark.render
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
-def test_libreoffice_renders(tmp_path: Path) -> None:
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is not installed")
+def test_libreoffice_shows_the_category_on_every_page(tmp_path: Path) -> None:
     source = tmp_path / "full.docx"
     with source.open("wb") as stream:
         write_docx(make_document(TaskFilter()), stream)
+    # docs/fonts.conf over the system's configuration, as a user would install it.
+    config = tmp_path / "fonts.conf"
+    config.write_text(
+        "<?xml version='1.0'?><fontconfig>"
+        "<include ignore_missing='yes'>/etc/fonts/fonts.conf</include>"
+        f"<include>{FONTS_CONF}</include></fontconfig>",
+        encoding="utf-8",
+    )
     # A private profile, so that a running LibreOffice does not swallow the conversion.
     profile = f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}"
     command = ["soffice", profile, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path)]
-    subprocess.run([*command, str(source)], check=True, capture_output=True, timeout=60)
+    env = {**os.environ, "FONTCONFIG_FILE": str(config)}
+    subprocess.run([*command, str(source)], check=True, capture_output=True, timeout=120, env=env)
     pdf = tmp_path / "full.pdf"
-    assert pdf.read_bytes().startswith(b"%PDF")
-    if shutil.which("pdfinfo"):
-        info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True)
-        pages = next(line for line in info.stdout.splitlines() if line.startswith("Pages:"))
-        assert int(pages.split()[1]) >= 1
+    firsts = first_rows(pdf)
+    assert firsts[0] == 1 and len(firsts) >= 10, firsts
+    # Every page starts with a row whose category cell shows the label.
+    assert [n for n in firsts if merge_of(row_of(n).tc_lst[CATEGORY]) == "continue"] == []
+    if shutil.which("pdffonts"):
+        fonts = subprocess.run(["pdffonts", str(pdf)], check=True, capture_output=True, text=True)
+        assert "SerifCJK" in fonts.stdout, fonts.stdout

@@ -36,6 +36,10 @@ class ExportDocument:
     `identity`, when set, is written to a very hidden sheet of an xlsx workbook so
     that the returned file can be checked; `prefill` puts a report per task number
     into the fill-in columns (export --prefill).
+
+    For Word: `page_start` numbers the pages from that number, to run on from the
+    body of the notice; `copy_of_attachment` heads the attachment with the notice's
+    document number and 附件, as one sent on its own is headed (GB/T 9704 §7.3.7).
     """
 
     meta: NoticeMeta
@@ -45,6 +49,8 @@ class ExportDocument:
     targets: tuple[UnitTarget, ...] = ()
     identity: WorkbookIdentity | None = None
     prefill: Mapping[int, Report] | None = None
+    page_start: int | None = None
+    copy_of_attachment: bool = False
 
     @property
     def unit(self) -> str | None:

@@ -2,88 +2,57 @@
 
 Portrait body (version head, title, 一、二、三 sections with their tables), then each
 list as an attachment on landscape pages. The page furniture (fonts by script,
-"— N —" page numbers, fast table rows) is the Word export's.
+"— N —" page numbers, fast table rows) is minsheng_cli.word's, as in the Word export.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Sequence
 from io import BytesIO
-from typing import IO, NamedTuple
-from xml.sax.saxutils import escape
+from typing import IO
 
 from docx import Document
 from docx.document import Document as WordDocument
 from docx.enum.section import WD_ORIENT, WD_SECTION
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.opc.oxml import serialize_part_xml
-from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt
 from docx.text.paragraph import Paragraph
 
-from minsheng_cli.export.docx import (
-    _CELL_MARGINS,
-    _PAGE_NUMBER,
-    FANGSONG,
-    FOOTER_DISTANCE,
-    HEITI,
-    KAITI,
-    MARGINS_MM,
-    SONGTI,
-    TABLE_SIZE,
-    TITLE_FACE,
-    _clean,
-    _parse_children,
-    _row,
-    _set_run_fonts,
-)
 from minsheng_cli.ledger.records import LIGHT_LABELS
 from minsheng_cli.report.model import ListedTask, ReportFigures, ShareRow
 from minsheng_cli.report.wording import chinese_date
+from minsheng_cli.word import (
+    FANGSONG,
+    FOOTER_STYLE,
+    HEITI,
+    KAITI,
+    LANDSCAPE_FOOTER_MM,
+    LANDSCAPE_MARGINS_MM,
+    LINE_PITCH,
+    TABLE_STYLES,
+    TITLE_FACE,
+    ParagraphStyle,
+    add_page_numbers,
+    cell,
+    clean,
+    finish,
+    insert_table,
+    row,
+    set_up_styles,
+    style_id,
+)
 
 UNCATEGORISED = "（未标注类别）"
 NONE_LINE = "（无）"
 BODY_PT = 16  # 3号
-TABLE_PT = TABLE_SIZE.pt  # 小四
-# GB/T 9704: 22 lines on a 225 mm type area.
-LINE_PITCH = 28.9
 # Portrait A4 with the standard's margins: a 156 x 225 mm type area.
 PORTRAIT_MARGINS_MM = {"top_margin": 37, "bottom_margin": 35, "left_margin": 28, "right_margin": 26}
 PORTRAIT_WIDTH_MM = 210 - 28 - 26
-LANDSCAPE_WIDTH_MM = 297 - MARGINS_MM["left_margin"] - MARGINS_MM["right_margin"]
+LANDSCAPE_WIDTH_MM = (
+    297 - LANDSCAPE_MARGINS_MM["left_margin"] - LANDSCAPE_MARGINS_MM["right_margin"]
+)
 # The page number's dash 7 mm below the type area, as on the landscape pages: 35 - 7 - 5.
 PORTRAIT_FOOTER = Mm(23)
 CHART_WIDTH = Mm(150)
-
-# The faces the styles name, as the font table declares them: (name, Latin alias, family).
-# Without these LibreOffice does not know 仿宋 is a serif face and sets it in a sans one.
-FONT_TABLE = [
-    (FANGSONG, "FangSong", "roman"),
-    (SONGTI, "SimSun", "roman"),
-    (KAITI, "KaiTi", "roman"),
-    (TITLE_FACE, "FZXiaoBiaoSong-B05S", "roman"),
-    (HEITI, "SimHei", "swiss"),
-]
-
-
-class _Style(NamedTuple):
-    """A paragraph style. English names: Word derives style ids from them."""
-
-    name: str
-    face: str
-    size: float  # pt
-    align: str  # w:jc: left, center, both (justified)
-    indent: int = 0  # first-line indent in characters
-    pitch: float | None = LINE_PITCH  # exact line pitch in pt; None for single spacing
-    before: float = 0  # pt
-    after: float = 0
-    keep_next: bool = False
-    colour: str | None = None
-    extra: str = ""  # w:pBdr and w:tabs, which come between w:widowControl and w:spacing
-
 
 # The issuer line: issuer one character in at the left, the date one character in at the
 # right (a right tab at the type area's edge); the red separator is its bottom border.
@@ -92,6 +61,7 @@ _ISSUER_LINE = (
     f'<w:tabs><w:tab w:val="right" w:pos="{Mm(PORTRAIT_WIDTH_MM).twips}"/></w:tabs>'
 )
 # A fixed pitch keeps lines even whatever face a reader substitutes.
+_Style = ParagraphStyle
 _STYLES = [
     _Style("Version Head", TITLE_FACE, 54, "center", pitch=None, colour="FF0000"),
     _Style("Issue Number", FANGSONG, 16, "center"),
@@ -106,13 +76,10 @@ _STYLES = [
     _Style("Attachment Label", HEITI, 16, "left"),
     _Style("Attachment Title", TITLE_FACE, 22, "center", pitch=36),
     _Style("Attachment Subtitle", KAITI, 16, "center", after=12),
-    _Style("Table Header", HEITI, TABLE_PT, "center", pitch=18),
-    _Style("Table Cell", FANGSONG, TABLE_PT, "center", pitch=18),
-    _Style("Table Content", FANGSONG, TABLE_PT, "both", pitch=18),
+    *TABLE_STYLES,
     _Style("Table Gap", FANGSONG, 6, "left", pitch=6),
-    _Style("Footer Page Number", SONGTI, 14, "right", pitch=None),
+    FOOTER_STYLE,
 ]
-TABLE_STYLE_ID = "TableGrid"  # the template's Table Grid
 
 # The headline as label/value pairs, two pairs a row: ten columns in one row would
 # break every label in 156 mm.
@@ -146,7 +113,7 @@ Headers = Sequence[tuple[str, float]]
 def write_docx(figures: ReportFigures, stream: IO[bytes], *, chart: bytes | None = None) -> None:
     """Write `figures` as a 督查通报; `chart` is a PNG put under the headline table."""
     word = Document()
-    _set_up_styles(word)
+    set_up_styles(word, _STYLES, body_pt=BODY_PT)
     _set_up_first_section(word)
     _version_head(word, figures)
     _body(word, figures, chart)
@@ -158,62 +125,14 @@ def write_docx(figures: ReportFigures, stream: IO[bytes], *, chart: bytes | None
         _add(word, "Attachment Title", title)
         _add(word, "Attachment Subtitle", subtitle)
         fill(word)
-    _declare_fonts(word)
-    _set_properties(word, figures)
+    finish(word, title=figures.scope.title, author=figures.scope.issuer)
     word.save(stream)
-
-
-def _set_up_styles(word: WordDocument) -> None:
-    styles = word.styles.element
-    defaults = styles.find(qn("w:docDefaults"))
-    # Theme fonts in the defaults would win over names set lower down in some readers.
-    _set_run_fonts(defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}"), FANGSONG)
-    defaults.find(f".//{qn('w:lang')}").set(qn("w:eastAsia"), "zh-CN")
-    normal = word.styles["Normal"]
-    _set_run_fonts(normal.element.get_or_add_rPr(), FANGSONG)
-    normal.font.size = Pt(BODY_PT)
-    fmt = normal.paragraph_format
-    fmt.space_before = fmt.space_after = Pt(0)
-    fmt.line_spacing = 1.0
-    # Written as XML: python-docx's add_style scans every style of the template for each.
-    styles.extend(_parse_children("w:styles", "".join(map(_style_xml, _STYLES))))
-
-
-def _style_xml(style: _Style) -> str:
-    keep = "<w:keepNext/>" if style.keep_next else ""
-    if style.pitch is None:
-        line = 'w:line="240" w:lineRule="auto"'
-    else:
-        line = f'w:line="{round(style.pitch * 20)}" w:lineRule="exact"'
-    before, after = round(style.before * 20), round(style.after * 20)
-    spacing = f'<w:spacing w:before="{before}" w:after="{after}" {line}/>'
-    indent = (
-        f'<w:ind w:firstLine="{round(style.size * style.indent * 20)}"/>' if style.indent else ""
-    )
-    fonts = " ".join(
-        f'w:{script}="{style.face}"' for script in ("ascii", "hAnsi", "eastAsia", "cs")
-    )
-    colour = f'<w:color w:val="{style.colour}"/>' if style.colour else ""
-    size = round(style.size * 2)
-    return (
-        f'<w:style w:type="paragraph" w:customStyle="1" w:styleId="{_style_id(style.name)}">'
-        f'<w:name w:val="{style.name}"/><w:basedOn w:val="Normal"/><w:qFormat/>'
-        f'<w:pPr>{keep}<w:widowControl w:val="0"/>{style.extra}{spacing}{indent}'
-        f'<w:jc w:val="{style.align}"/></w:pPr>'
-        f'<w:rPr><w:rFonts {fonts}/>{colour}<w:sz w:val="{size}"/><w:szCs w:val="{size}"/></w:rPr>'
-        "</w:style>"
-    )
-
-
-def _style_id(name: str) -> str:
-    """Word's id for a style name: the name without spaces."""
-    return name.replace(" ", "")
 
 
 def _add(word: WordDocument, style: str, text: str = "") -> Paragraph:
     """A paragraph of `style` at the end of the document (by id: lookups by name are slow)."""
-    paragraph = word.add_paragraph(_clean(text))
-    paragraph._p.style = _style_id(style)
+    paragraph = word.add_paragraph(clean(text))
+    paragraph._p.style = style_id(style)
     return paragraph
 
 
@@ -224,30 +143,16 @@ def _set_up_first_section(word: WordDocument) -> None:
     for side, mm in PORTRAIT_MARGINS_MM.items():
         setattr(section, side, Mm(mm))
     section.footer_distance = PORTRAIT_FOOTER
-    # Odd page numbers on the right and even ones on the left, one character in. Later
-    # sections keep these footers (linked to previous), so numbering runs on.
-    word.settings.odd_and_even_pages_header_footer = True
-    for footer, alignment in (
-        (section.footer, WD_ALIGN_PARAGRAPH.RIGHT),
-        (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT),
-    ):
-        paragraph = footer.paragraphs[0]
-        paragraph._p.style = _style_id("Footer Page Number")
-        paragraph.alignment = alignment
-        if alignment == WD_ALIGN_PARAGRAPH.RIGHT:
-            paragraph.paragraph_format.right_indent = Pt(14)
-        else:
-            paragraph.paragraph_format.left_indent = Pt(14)
-        paragraph._p.extend(_parse_children("w:p", _PAGE_NUMBER))
+    add_page_numbers(word, section)
 
 
 def _new_landscape_section(word: WordDocument) -> None:
     section = word.add_section(WD_SECTION.NEW_PAGE)
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = Mm(297), Mm(210)
-    for side, mm in MARGINS_MM.items():
+    for side, mm in LANDSCAPE_MARGINS_MM.items():
         setattr(section, side, Mm(mm))
-    section.footer_distance = FOOTER_DISTANCE
+    section.footer_distance = Mm(LANDSCAPE_FOOTER_MM)
 
 
 def _version_head(word: WordDocument, figures: ReportFigures) -> None:
@@ -439,12 +344,12 @@ def _headline_table(word: WordDocument, figures: ReportFigures) -> None:
     label, value = (str(Mm(mm).twips) for mm in HEADLINE_PAIR_MM)
     ids = _table_styles(word)
     cells = [
-        _cell(label, [name], ids["Table Header"], shade=True)
-        + _cell(value, [text], ids["Table Cell"])
+        cell(label, [name], ids["Table Header"], shade=True)
+        + cell(value, [text], ids["Table Cell"])
         for name, text in pairs
     ]
-    rows = [_row(cells[index : index + 2]) for index in range(0, len(cells), 2)]
-    _insert_table(word, [label, value] * 2, "".join(rows))
+    rows = [row(cells[index : index + 2]) for index in range(0, len(cells), 2)]
+    insert_table(word, [label, value] * 2, "".join(rows))
 
 
 def _table(word: WordDocument, headers: Headers, rows: Rows, *, empty: bool = False) -> None:
@@ -455,71 +360,31 @@ def _table(word: WordDocument, headers: Headers, rows: Rows, *, empty: bool = Fa
     ids = _table_styles(word)
     twips = [str(Mm(mm).twips) for _, mm in headers]
     header = [
-        _cell(width, _header_lines(name), ids["Table Header"], shade=True)
+        cell(width, _header_lines(name), ids["Table Header"], shade=True)
         for width, (name, _) in zip(twips, headers, strict=True)
     ]
     styles = [ids["Table Content" if name in _WRAPPING else "Table Cell"] for name, _ in headers]
     body = [
-        _row(
+        row(
             [
-                _cell(width, [text], style)
-                for width, style, text in zip(twips, styles, row, strict=True)
+                cell(width, [text], style)
+                for width, style, text in zip(twips, styles, values, strict=True)
             ]
         )
-        for row in rows
+        for values in rows
     ]
-    _insert_table(word, twips, _row(header, header=True) + "".join(body))
+    insert_table(word, twips, row(header, header=True) + "".join(body))
 
 
 def _table_styles(word: WordDocument) -> dict[str, str]:
     names = ("Table Header", "Table Cell", "Table Content")
-    return {name: _style_id(name) for name in names}
+    return {name: style_id(name) for name in names}
 
 
 def _header_lines(name: str) -> list[str]:
     """平均进度 over （%）: a header breaks before its bracket, not inside a word."""
     head, bracket, rest = name.partition("（")
     return [head, bracket + rest] if head and bracket else [name]
-
-
-def _insert_table(word: WordDocument, twips: list[str], rows: str) -> None:
-    """Append a fixed-layout w:tbl with these column widths and rows (XML text).
-
-    The whole table is written as text and parsed once: python-docx's cell() rescans
-    the table on every call, which makes big tables quadratic.
-    """
-    total = sum(int(width) for width in twips)
-    grid = "".join(f'<w:gridCol w:w="{width}"/>' for width in twips)
-    xml = (
-        f"<w:tbl {nsdecls('w')}><w:tblPr>"
-        f'<w:tblStyle w:val="{TABLE_STYLE_ID}"/><w:tblW w:w="{total}" w:type="dxa"/>'
-        '<w:jc w:val="center"/><w:tblLayout w:type="fixed"/>'
-        f"{_CELL_MARGINS}"
-        '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1"'
-        ' w:lastColumn="0" w:noHBand="0" w:noVBand="1"/>'
-        f"</w:tblPr><w:tblGrid>{grid}</w:tblGrid>{rows}</w:tbl>"
-    )
-    # Before the body's closing w:sectPr, i.e. at the end of the current section.
-    word.element.body.sectPr.addprevious(parse_xml(xml))
-
-
-def _cell(width: str, lines: list[str], style_id: str, *, shade: bool = False) -> str:
-    """A w:tc holding one paragraph per line, its text stripped.
-
-    Unlike the export's cells these carry no xml:space="preserve": lxml moves an
-    element with xml: attributes into the document in time quadratic in their
-    number, 1.5 s for 10,000 rows.
-    """
-    props = f'<w:tcW w:w="{width}" w:type="dxa"/>'
-    if shade:
-        props += '<w:shd w:val="clear" w:color="auto" w:fill="E7E6E6"/>'
-    paragraphs = "".join(
-        f'<w:p><w:pPr><w:pStyle w:val="{style_id}"/></w:pPr>'
-        + (f"<w:r><w:t>{escape(text)}</w:t></w:r>" if text else "")
-        + "</w:p>"
-        for text in (_clean(line).strip() for line in lines or [""])
-    )
-    return f'<w:tc><w:tcPr>{props}<w:vAlign w:val="center"/></w:tcPr>{paragraphs}</w:tc>'
 
 
 def _percent(value: float | None) -> str:
@@ -531,37 +396,3 @@ def _gap(value: float | None) -> str:
     if value is None:
         return "—"
     return f"{value:+.1f}" if value else "0.0"
-
-
-def _declare_fonts(word: WordDocument) -> None:
-    """Add the faces the styles name to word/fontTable.xml, with charset and family."""
-    part = next(p for p in word.part.package.iter_parts() if p.partname == "/word/fontTable.xml")
-    root = parse_xml(part.blob)
-    known = {font.get(qn("w:name")) for font in root.iter(qn("w:font"))}
-    for name, alias, family in FONT_TABLE:
-        if name in known:
-            continue
-        root.append(
-            parse_xml(
-                f'<w:font {nsdecls("w")} w:name="{escape(name)}">'
-                f'<w:altName w:val="{alias}"/><w:charset w:val="86"/>'
-                f'<w:family w:val="{family}"/><w:pitch w:val="variable"/></w:font>'
-            )
-        )
-    part._blob = serialize_part_xml(root)
-
-
-def _set_properties(word: WordDocument, figures: ReportFigures) -> None:
-    # The template signs every file "python-docx" and carries its own thumbnail.
-    issuer = _clean(figures.scope.issuer)
-    properties = word.core_properties
-    properties.title = _clean(figures.scope.title)
-    properties.author = properties.last_modified_by = issuer
-    properties.comments = properties.subject = properties.keywords = ""
-    properties.language = "zh-CN"
-    properties.revision = 1
-    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    properties.created = properties.modified = now
-    rels = word.part.package.rels
-    for rel_id in [r for r, rel in rels.items() if rel.reltype == RT.THUMBNAIL]:
-        del rels[rel_id]
