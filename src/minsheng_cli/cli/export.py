@@ -82,6 +82,24 @@ def export(
         ),
     ] = False,
     db: DbOpt = None,
+    page_start: Annotated[
+        int | None,
+        typer.Option(
+            "--page-start",
+            min=1,
+            help="docx：页码从这个数开始，接在通知正文之后。",
+            show_default=False,
+        ),
+    ] = None,
+    copy_of_attachment: Annotated[
+        bool | None,
+        typer.Option(
+            "--copy-of-attachment/--no-copy-of-attachment",
+            help="docx：左上角写“文号+附件”（GB/T 9704 对单独印发的附件的要求）；"
+            "按单位、按接收单位导出时默认写。",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """把事项导出为 Excel、Word、CSV、JSON、Markdown 或日历文件，可先筛选、可拆分。
 
@@ -110,7 +128,15 @@ def export(
         _ledger_parts(loaded, db, prefill) if fmt is ExportFormat.xlsx else (None, None)
     )
     planned = plan_export(
-        loaded, chosen, fmt, output=output, split_by=split_by, signer=signer, prefill=answers
+        loaded,
+        chosen,
+        fmt,
+        output=output,
+        split_by=split_by,
+        signer=signer,
+        prefill=answers,
+        page_start=page_start,
+        copy_of_attachment=copy_of_attachment,
     )
     prepared = prepare_targets(planned, force=force)
     for folder in prepared.created:

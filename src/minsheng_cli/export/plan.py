@@ -97,6 +97,8 @@ def plan_export(
     split_by: SplitBy | None = None,
     signer: Signer | None = None,
     prefill: Mapping[tuple[int, str], Report] | None = None,
+    page_start: int | None = None,
+    copy_of_attachment: bool | None = None,
 ) -> list[PlannedFile]:
     """The files an export would write. Raises QueryError for unknown filter values.
 
@@ -108,7 +110,36 @@ def plan_export(
     For xlsx, `signer` gives each workbook its signed identity, and `prefill` (each
     unit's latest report, by task number and unit) fills in, for every row, the report
     of the unit that row reports as.
+
+    For docx, `page_start` continues the page numbers from the body of the notice, and
+    `copy_of_attachment` heads each attachment with the 文号 and 附件; by default an
+    extract for units or recipients is headed so, being sent on its own.
     """
+    planned = _plan(notice, task_filter, fmt, output, split_by, signer, prefill)
+    return [
+        dataclasses.replace(
+            item,
+            document=dataclasses.replace(
+                item.document,
+                page_start=page_start,
+                copy_of_attachment=bool(item.document.targets)
+                if copy_of_attachment is None
+                else copy_of_attachment,
+            ),
+        )
+        for item in planned
+    ]
+
+
+def _plan(
+    notice: Notice,
+    task_filter: TaskFilter,
+    fmt: ExportFormat,
+    output: str | Path | None,
+    split_by: SplitBy | None,
+    signer: Signer | None,
+    prefill: Mapping[tuple[int, str], Report] | None,
+) -> list[PlannedFile]:
     tasks = select(notice, task_filter)
     title = notice.meta.attachment_title or notice.meta.title or "民生事项及责任分工表"
     targets = tuple(resolve_targets(notice, task_filter.units))
