@@ -67,7 +67,13 @@ QUIRKS: list[tuple[int, str, object]] = [
     (
         17,
         "deadline",
-        {"text": "全年（三年工程）", "date": "2015-12-31", "kind": "year", "note": "三年工程"},
+        {
+            "text": "全年（三年工程）",
+            "date": "2015-12-31",
+            "kind": "year",
+            "note": "三年工程",
+            "milestones": [],
+        },
     ),
     (
         29,
@@ -75,8 +81,22 @@ QUIRKS: list[tuple[int, str, object]] = [
         "对符合救助条件的当年新入学贫困大学生，给予一次性分类救助：低保家庭大学生一次性救助5000元，"
         "其他困难家庭大学生一次性救助3000元。",
     ),
-    (5, "deadline", {"text": "一季度末", "date": "2015-03-31", "kind": "quarter", "note": None}),
-    (65, "deadline", {"text": "11月底前", "date": "2015-11-30", "kind": "month", "note": None}),
+    (
+        5,
+        "deadline",
+        {
+            "text": "一季度末",
+            "date": "2015-03-31",
+            "kind": "quarter",
+            "note": None,
+            "milestones": [],
+        },
+    ),
+    (
+        65,
+        "deadline",
+        {"text": "11月底前", "date": "2015-11-30", "kind": "month", "note": None, "milestones": []},
+    ),
     (3, "units", ["市人社局", "各县（市）区", "开发区"]),
     (43, "units", ["市广电局"]),
     (62, "category", None),

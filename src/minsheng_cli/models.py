@@ -35,15 +35,35 @@ class Severity(StrEnum):
     """Not a problem: a correction from the overlay, listed where its warning was."""
 
 
+class Milestone(BaseModel):
+    """One dated clause of a deadline cell that sets several, such as "6月底前完成招标"."""
+
+    model_config = _RECORD
+
+    text: str = Field(description="该节点的整句原文，如“6月底前完成招标”")
+    date: dt.date | None = Field(description="该节点的截止日（含当日）；无法确定时为 null")
+
+
 class Deadline(BaseModel):
     """完成时限: the source text plus what it means."""
 
     model_config = _RECORD
 
     text: str = Field(description="原文（跨行已合并），如“一季度末”")
-    date: dt.date | None = Field(description="换算后的截止日（含当日）；无法确定时为 null")
-    kind: DeadlineKind = Field(description="时限类型")
-    note: str | None = Field(default=None, description="括号内的说明，如“三年工程”")
+    date: dt.date | None = Field(
+        description="换算后的截止日（含当日）；有多个节点时取最晚的节点；无法确定时为 null"
+    )
+    kind: DeadlineKind = Field(description="时限类型；有多个节点时为最晚节点的类型")
+    note: str | None = Field(
+        default=None,
+        description="说明：时限后的动作（如“投入使用”）在前，括号内的说明（如“三年工程”）在后，"
+        "以“；”分隔；有多个节点时为最晚节点的说明",
+    )
+    milestones: list[Milestone] = Field(
+        default_factory=list,
+        description="一格里写了多个带时限的分句（如“6月底前完成招标，10月底前竣工”）时的各个节点，"
+        "按原文顺序；只有一个时限时为空",
+    )
 
 
 class LineSpan(BaseModel):
