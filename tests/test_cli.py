@@ -276,7 +276,8 @@ OVERLAY_CASES = [
         "minsheng.toml:3：统称“开发区”中“高新区”出现了两次",
         0,
     ),
-    ("[corrections]\n", 1, "minsheng.toml:1：不认识的部分 [corrections]", 0),
+    ("[correction]\n", 1, "minsheng.toml:1：不认识的部分 [correction]", 0),
+    ("[corrections]\n", 1, "minsheng.toml:1：corrections 应写成 [[corrections]] 表数组", 0),
 ]
 
 
