@@ -6,18 +6,21 @@ import functools
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
 import typer
 import typer.core
 import typer.main
 
+from minsheng_cli.cli import chinese
 from minsheng_cli.errors import MinshengError
 from minsheng_cli.loader import load_notice
 from minsheng_cli.models import Notice
 
 if TYPE_CHECKING:
-    from typer._click.core import Command, Context  # Typer's own copy of Click
+    from typer._click.core import Command, Context, Parameter  # Typer's own copy of Click
+
+chinese.install()
 
 # Sub-apps by name → the module holding its `app`. Building one costs several milliseconds,
 # so the group adds it only when it is invoked, or when help lists every command.
@@ -25,6 +28,22 @@ LAZY_GROUPS = {"progress": "minsheng_cli.cli.progress"}
 
 
 class _Group(typer.core.TyperGroup):
+    """The root group: lazy sub-apps, and every usage error said in Chinese."""
+
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: Context | None = None, **extra: Any
+    ) -> Context:
+        for param in self.params:
+            if param.name in _COMPLETION_OPTIONS and not getattr(param.callback, "_ours", False):
+                param.callback = functools.partial(_completion, original=param.callback)
+                param.callback._ours = True  # type: ignore[attr-defined]
+        with chinese.usage_errors():
+            return super().make_context(info_name, args, parent, **extra)
+
+    def invoke(self, ctx: Context) -> Any:
+        with chinese.usage_errors():
+            return super().invoke(ctx)
+
     def list_commands(self, ctx: Context) -> list[str]:
         return [*super().list_commands(ctx), *(n for n in LAZY_GROUPS if n not in self.commands)]
 
@@ -37,21 +56,82 @@ class _Group(typer.core.TyperGroup):
         return super().get_command(ctx, cmd_name)
 
 
+_COMPLETION_OPTIONS = ("install_completion", "show_completion")
+_SHELLS = ("bash", "zsh", "fish", "powershell", "pwsh")
+
+
+def _completion(ctx: Context, param: Parameter, value: Any, *, original: Any) -> Any:
+    """Typer's --install-completion and --show-completion, saying what they did in Chinese."""
+    if not value or ctx.resilient_parsing:
+        return value
+    from typer import _completion_shared as shared
+
+    shell = value if isinstance(value, str) else shared._get_shell_name()
+    if shell not in _SHELLS:
+        print(
+            f"错误：不支持的 shell：{shell or '未能识别'}；支持 {'、'.join(_SHELLS)}。",
+            file=sys.stderr,
+        )
+        raise typer.Exit(1)
+    if param.name == "show_completion":
+        return original(ctx, param, value)
+    installed, path = shared.install(shell=shell)
+    print(f"已为 {installed} 安装命令补全：{path}")
+    print("重新打开终端后生效。")
+    raise typer.Exit(0)
+
+
 app = typer.Typer(
     cls=_Group,
     name="minsheng",
     help="解析民生改善工作通知的分工表，按单位、类别、时限查询事项并导出文档。",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_show_locals=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
+_quiet = False
+_ROOT_FLAGS = ("-Q", "--quiet")
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        print(f"minsheng {version('minsheng')}")
+        raise typer.Exit(0)
+
 
 @app.callback()
-def _group() -> None:
-    # A callback keeps `minsheng` a group of commands even when `only_invoked` leaves one.
-    pass
+def _group(
+    quiet: Annotated[
+        bool,
+        typer.Option(
+            "--quiet",
+            "-Q",
+            envvar="MINSHENG_QUIET",
+            help="不显示提示（如“通知有 2 个警告”）；错误照常显示。"
+            "也可设环境变量 MINSHENG_QUIET=1。",
+            show_default=False,
+            show_envvar=False,
+        ),
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            "-V",
+            help="显示版本号并退出。",
+            callback=_show_version,
+            is_eager=True,
+            expose_value=False,
+        ),
+    ] = False,
+) -> None:
+    # A callback also keeps `minsheng` a group of commands when `only_invoked` leaves one.
+    global _quiet
+    _quiet = quiet
 
 
 def only_invoked(argv: list[str]) -> None:
@@ -61,6 +141,8 @@ def only_invoked(argv: list[str]) -> None:
     command named (`minsheng`, `minsheng --help`) or an unknown one, all are kept,
     so the help and Click's "No such command" suggestions are unchanged.
     """
+    while argv and argv[0] in _ROOT_FLAGS:
+        argv = argv[1:]
     first = next((arg for arg in argv if not arg.startswith("-")), None)
     if first in LAZY_GROUPS and argv[0] == first:
         app.registered_commands = []  # the group itself is added when Click asks for it
@@ -125,9 +207,11 @@ def note(message: str) -> None:
 
 
 def say_notes() -> None:
+    """Say the queued notes on stderr, unless --quiet or MINSHENG_QUIET asked for silence."""
     sys.stdout.flush()  # keep the notes below the output when both go to one terminal
-    for message in _notes:
-        print(message, file=sys.stderr)
+    if not _quiet:
+        for message in _notes:
+            print(message, file=sys.stderr)
     _notes.clear()
 
 

@@ -8,11 +8,14 @@ markup either. Below `NARROW` columns every table is shown as records, one field
 from __future__ import annotations
 
 import os
+import re
 import sys
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.measure import Measurement
 from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
@@ -39,6 +42,8 @@ CELL_LIMIT = 1000
 DETAIL_LIMIT = 20_000
 _CELL_HINT = "--format json 或 show"
 _DETAIL_HINT = "--format json"
+# A column of names is as wide as its longest name, up to this; only a longer name can break.
+_NAME_WIDTH = 24
 
 
 def console(*, stderr: bool = False) -> Console:
@@ -115,13 +120,56 @@ class _Adaptive:
             yield _as_text(table.caption)
 
 
+class _Names:
+    """Lines of names, wrapped between names only: "各县（市" / "）区" never happens.
+
+    Rich breaks CJK text anywhere, and breaks it only at spaces otherwise; U+2060 WORD JOINER
+    does not stop it. So this lays the names out itself, each line of `lines` on lines of its
+    own, the separator kept with the name before it so that no line starts with "、". A name
+    wider than the cell still folds.
+    """
+
+    def __init__(self, lines: Sequence[Sequence[str]], separator: str = "、") -> None:
+        self.lines = [[visible(clip(n, CELL_LIMIT, _CELL_HINT)) for n in line] for line in lines]
+        self.separator = separator
+
+    def _pieces(self, line: Sequence[str]) -> list[str]:
+        last = len(line) - 1
+        return [name + (self.separator if i < last else "") for i, name in enumerate(line)]
+
+    def text(self) -> Text:
+        return Text("\n".join("".join(self._pieces(line)) for line in self.lines))
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        widths = [[cell_len(piece) for piece in self._pieces(line)] for line in self.lines]
+        shortest = max((max(w, default=0) for w in widths), default=0)
+        longest = max((sum(w) for w in widths), default=0)
+        return Measurement(shortest, longest).clamp(max_width=options.max_width)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        for names in self.lines:
+            line = ""
+            for piece in self._pieces(names):
+                if line and cell_len(line) + cell_len(piece) > options.max_width:
+                    yield Text(line)
+                    line = ""
+                line += piece
+            yield Text(line)
+
+
 def _plain(renderable: RenderableType) -> str:
     return renderable.plain if isinstance(renderable, Text) else str(renderable)
 
 
 def _as_text(renderable: RenderableType) -> Text:
-    # Every cell this module makes is a Text or our own plain string; a string is not markup.
+    # Every cell this module makes is a Text, names, or our own plain string (never markup).
+    if isinstance(renderable, _Names):
+        return renderable.text()
     return renderable if isinstance(renderable, Text) else Text(str(renderable))
+
+
+def _name_width(names: Iterable[str]) -> int:
+    return min(max((cell_len(visible(name)) for name in names), default=4), _NAME_WIDTH)
 
 
 def _indented(value: Text) -> Text:
@@ -137,28 +185,92 @@ def tasks_table(tasks: Sequence[Task], targets: Sequence[UnitTarget] = ()) -> Re
     """Tasks as a table; for a unit's query, a column says whether it leads or supports."""
     if not tasks:
         return Text("（没有符合条件的事项）")
-    table = _table(expand=True)
-    table.add_column("序号", justify="right", no_wrap=True)
-    table.add_column("类别", min_width=8, max_width=8, overflow="fold")
-    table.add_column("工作内容", ratio=5, overflow="fold")
-    table.add_column("完成时限", min_width=10, max_width=16, overflow="fold")
-    table.add_column("责任单位", ratio=2, min_width=12, max_width=20, overflow="fold")
-    if targets:
-        # One unit's role fits on a line; several are listed one after another.
-        table.add_column("本单位", no_wrap=len(targets) == 1, max_width=24, overflow="fold")
-    for task in tasks:
-        cells: list[RenderableType] = [
-            Text(str(task.number)),
-            _cell(task.category or UNCATEGORISED_LABEL),
-            _cell(task.content),
-            _deadline_text(task),
-            _units_text(task),
-        ]
-        if targets:
-            cells.append(Text(role_label(task, targets)))
-        table.add_row(*cells)
-    table.caption = Text(f"共 {len(tasks)} 项（责任单位中第一个为牵头单位）")
-    return _Adaptive(table)
+    return _TaskTable(tasks, targets)
+
+
+_CONTENT_MIN = 16  # below this, the content column would be a ribbon: show records instead
+_CONTENT_WANTED = 30  # narrow the deadline, then the roles, to give the content this much
+_DEADLINE_MIN, _DEADLINE_MAX = 10, 16  # 2015-11-30; a longer deadline wraps
+
+
+class _TaskTable:
+    """The task table, laid out for the width it gets.
+
+    Category, units and roles are names: each column is as wide as its longest name, one name
+    a line, and only the content and a long deadline wrap. To give the content room, a long
+    deadline wraps at the width of a date, then a role through a group breaks before its
+    bracket; when the content would still be a ribbon, the tasks are shown as records.
+    """
+
+    def __init__(self, tasks: Sequence[Task], targets: Sequence[UnitTarget]) -> None:
+        self.tasks = tasks
+        self.targets = targets
+        self.categories = [_category_pieces(task.category) for task in tasks]
+        self.roles = [_Names(_roles(task, targets), "") for task in tasks] if targets else []
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        tasks = self.tasks
+        number = len(str(max(task.number for task in tasks)))
+        category = max(cell_len(piece) for pieces in self.categories for piece in pieces)
+        units = _name_width(unit for task in tasks for unit in task.units)
+        deadline = max(_DEADLINE_MIN, *(cell_len(visible(t.deadline.text)) for t in tasks))
+        deadline = min(deadline, _DEADLINE_MAX)
+        measured = [names.__rich_measure__(console, options) for names in self.roles]
+        role = max((m.maximum for m in measured), default=0)
+        padding = 2 * (6 if self.targets else 5)
+
+        def content() -> int:
+            return options.max_width - (number + category + deadline + units + role + padding)
+
+        if content() < _CONTENT_WANTED:
+            deadline = _DEADLINE_MIN
+        if content() < _CONTENT_WANTED and measured:
+            role = max(m.minimum for m in measured)
+        table = self._table(category, deadline, units, role)
+        if options.max_width < NARROW or content() < _CONTENT_MIN:
+            yield from _Adaptive(table)._records()
+        else:
+            yield table
+
+    def _table(self, category: int, deadline: int, units: int, role: int) -> Table:
+        table = _table(expand=True)
+        table.add_column("序号", justify="right", no_wrap=True)
+        table.add_column("类别", width=category)
+        table.add_column("工作内容", ratio=1, overflow="fold")
+        table.add_column("完成时限", width=deadline, overflow="fold")
+        table.add_column("责任单位", width=units, overflow="fold")
+        if self.targets:
+            table.add_column("本单位", width=role)
+        for index, task in enumerate(self.tasks):
+            cells: list[RenderableType] = [
+                Text(str(task.number)),
+                _Names([self.categories[index]], ""),
+                _cell(task.content),
+                _deadline_text(task),
+                _units_text(task),
+            ]
+            if self.targets:
+                cells.append(self.roles[index])
+            table.add_row(*cells)
+        table.caption = Text(f"共 {len(self.tasks)} 项（责任单位中第一个为牵头单位）")
+        return table
+
+
+def _category_pieces(category: str | None) -> list[str]:
+    # The label for "no category" is a phrase, not a name: it may break before 类别.
+    return ["（未标注", "类别）"] if category is None else [category]
+
+
+def _roles(task: Task, targets: Sequence[UnitTarget]) -> list[list[str]]:
+    """The role column: 牵头 for one --unit, a line per unit for several (市民政局牵头).
+
+    A role through a group, 配合（各县（市）区）, may break before its bracket, never in it.
+    """
+    if len(targets) == 1:
+        roles = [role_label(task, targets)]
+    else:
+        roles = [f"{t.name}{t.role(task)}" for t in targets if t.role(task)]
+    return [re.split(r"(?=（)", role, maxsplit=1) for role in roles]
 
 
 def _deadline_text(task: Task) -> Text:
@@ -182,18 +294,19 @@ def task_detail(notice: Notice, task: Task) -> RenderableType:
     deadline = task.deadline
     when = deadline.date.isoformat() if deadline.date else "无具体日期"
     note = f"；说明：{deadline.note}" if deadline.note else ""
-    rows = [
+    rows: list[tuple[str, str | list[str]]] = [
         ("序号", str(task.number)),
         ("类别", task.category or UNCATEGORISED_LABEL),
         ("工作内容", task.content),
         ("完成时限", f"{deadline.text}（截止 {when}，类型：{KIND_LABELS[deadline.kind]}{note}）"),
         ("牵头单位", task.lead_unit or "—"),
-        ("配合单位", "、".join(task.supporting_units) or "—"),
-        ("原文写法", "、".join(task.units_as_written)),
+        ("配合单位", task.supporting_units or "—"),
+        ("原文写法", task.units_as_written),
         ("出处", f"{notice.meta.source} 第 {task.lines.start}–{task.lines.end} 行"),
     ]
+    rows = _marked(rows, task)
     for label, value in rows:
-        fields.add_row(Text(label), _detail(value))
+        fields.add_row(Text(label), _detail(value) if isinstance(value, str) else _Names([value]))
     source = Table.grid(padding=(0, 1))
     source.add_column(justify="right", style="dim", no_wrap=True)
     source.add_column(overflow="fold")
@@ -206,6 +319,25 @@ def task_detail(notice: Notice, task: Task) -> RenderableType:
         Text("原文（→ 表示单元格开头的制表符，· 表示不换行空格）：", style="bold"),
         _Adaptive(source, separator=" "),
     )
+
+
+_CORRECTED_LABELS = {"category": "类别", "content": "工作内容", "deadline": "完成时限"}
+
+
+def _marked(
+    rows: list[tuple[str, str | list[str]]], task: Task
+) -> list[tuple[str, str | list[str]]]:
+    """Corrected fields marked （已更正）, and one 更正 line per correction with its reason."""
+    if not task.corrections:
+        return rows
+    fields = {_CORRECTED_LABELS.get(c.field.value, "牵头单位") for c in task.corrections}
+    if any(c.field.value == "units" for c in task.corrections):
+        fields |= {"牵头单位", "配合单位"}
+    marked = [(f"{label}（已更正）" if label in fields else label, value) for label, value in rows]
+    for c in task.corrections:
+        was = f"“{c.was}”" if c.was else "（空）"
+        marked.append(("更正", f"{was} → “{c.now}”；理由：{c.reason}"))
+    return marked
 
 
 def task_details(notice: Notice, tasks: Sequence[Task]) -> RenderableType:
@@ -251,7 +383,7 @@ def units_table(
 ) -> RenderableType:
     """Units (or recipients) with their counts; a group also shows whom it stands for."""
     table = _table()
-    table.add_column(heading, overflow="fold")
+    table.add_column(heading, width=_name_width(c.name for c in counts), overflow="fold")
     table.add_column("牵头", justify="right")
     table.add_column("配合", justify="right")
     table.add_column("合计", justify="right")
@@ -259,9 +391,14 @@ def units_table(
     if shown:
         table.add_column("统称代表的单位", overflow="fold", max_width=40)
     for c in counts:
-        cells = [_cell(c.name), Text(str(c.lead)), Text(str(c.supporting)), Text(str(c.total))]
+        cells: list[RenderableType] = [
+            _cell(c.name),
+            Text(str(c.lead)),
+            Text(str(c.supporting)),
+            Text(str(c.total)),
+        ]
         if groups and shown:
-            cells.append(_cell("、".join(groups.get(c.name, []))))
+            cells.append(_Names([groups.get(c.name, [])]))
         table.add_row(*cells)
     caption = f"共 {len(counts)} 个{heading}"
     if shown and groups:
@@ -307,6 +444,9 @@ def facts_table(facts: Sequence[tuple[str, str]]) -> RenderableType:
     return _Adaptive(table)
 
 
+_SEVERITY_LABELS = {Severity.ERROR: "错误", Severity.WARNING: "警告", Severity.CORRECTION: "更正"}
+
+
 def problems_table(problems: Sequence[Problem], path: str) -> RenderableType:
     if not problems:
         return Text(f"{visible(path)}：没有发现问题。")
@@ -315,10 +455,10 @@ def problems_table(problems: Sequence[Problem], path: str) -> RenderableType:
     table.add_column("位置", no_wrap=True)
     table.add_column("说明", ratio=1, overflow="fold")
     for problem in problems:
-        level = "错误" if problem.severity is Severity.ERROR else "警告"
+        level = _SEVERITY_LABELS[problem.severity]
         where = f"第{problem.line}行" if problem.line else "—"
         table.add_row(
-            Text(level, style="red" if level == "错误" else "yellow"),
+            Text(level, style={"错误": "red", "警告": "yellow"}.get(level, "green")),
             Text(where),
             _cell(problem.message),
         )

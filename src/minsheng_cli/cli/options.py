@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from minsheng_cli import query
-from minsheng_cli.models import UNCATEGORISED
+from minsheng_cli.models import UNCATEGORISED, Notice
 
 
 class OutputFormat(StrEnum):
@@ -94,6 +94,46 @@ def _notice_path(value: str) -> Path:
     return Path(value)
 
 
+# --- shell completion: the notice is read only when the shell asks -------------------------
+
+
+def _completing_notice(ctx: typer.Context) -> Notice | None:
+    """The notice of the command line being completed: --notice, MINSHENG_NOTICE or the bundled."""
+    import os
+
+    from minsheng_cli.errors import MinshengError
+    from minsheng_cli.loader import load_notice
+
+    given = ctx.params.get("notice") or os.environ.get("MINSHENG_NOTICE") or None
+    try:
+        return load_notice(Path(given) if given else None)
+    except (MinshengError, OSError, ValueError):
+        return None  # a half-typed --notice: complete nothing rather than fail the shell
+
+
+def _matching(names: list[str], incomplete: str) -> list[str]:
+    # Typer keeps only what starts with the typed text, as the shells expect.
+    return [name for name in dict.fromkeys(names) if name.startswith(incomplete)]
+
+
+def complete_unit(ctx: typer.Context, incomplete: str) -> list[str]:
+    """--unit: the notice's units, then its real recipients (such as 船营区)."""
+    notice = _completing_notice(ctx)
+    if notice is None:
+        return []
+    names = [*query.all_units(notice), *query.all_recipients(notice)]
+    return _matching(names, incomplete)
+
+
+def complete_category(ctx: typer.Context, incomplete: str) -> list[str]:
+    """--category: the notice's categories, and 未标注 when some tasks have none."""
+    notice = _completing_notice(ctx)
+    if notice is None:
+        return []
+    names = [t.category or UNCATEGORISED for t in notice.tasks]
+    return _matching(names, incomplete)
+
+
 NoticeOpt = Annotated[
     Path | None,
     typer.Option(
@@ -136,6 +176,7 @@ UnitOpt = Annotated[
         "可给多次，列出其中任一单位的事项。",
         callback=_filled_all,
         show_default=False,
+        autocompletion=complete_unit,
     ),
 ]
 LeadOpt = Annotated[bool, typer.Option("--lead", help="只要该单位牵头的事项（须与 --unit 同用）。")]
@@ -146,6 +187,7 @@ CategoryOpt = Annotated[
         "-c",
         help="类别名称；“未标注”选出原文没有类别的事项。",
         callback=_category,
+        autocompletion=complete_category,
     ),
 ]
 MonthOpt = Annotated[
