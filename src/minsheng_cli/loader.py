@@ -10,7 +10,7 @@ from minsheng_cli._data import DATA_DIR
 from minsheng_cli.errors import MinshengError
 from minsheng_cli.models import Notice
 from minsheng_cli.overlay import find_overlay
-from minsheng_cli.source import read_bytes, read_source
+from minsheng_cli.source import read_bytes
 
 BUNDLED_NAME = "内置通知 data/notice.txt"
 """How messages and `info` refer to the notice shipped with the package."""
@@ -28,7 +28,7 @@ def bundled_notice_path() -> Path:
 def load_notice(
     path: Path | None = None, *, year: int | None = None, overlay: Path | None = None
 ) -> Notice:
-    """Read and parse a notice; the bundled one when `path` is None.
+    """Read and parse a notice (text, .docx, .html or .xlsx); the bundled one when `path` is None.
 
     `year` overrides the year taken from the 文号 or title. It must be a year of
     the calendar (1–9999), or MinshengError is raised. `overlay` is the notice's
@@ -48,11 +48,13 @@ def load_notice(
         # Imported here: a cache hit needs neither the parser nor its regexes and tables.
         from minsheng_cli.corrections import apply_corrections
         from minsheng_cli.overlay import read_overlay
-        from minsheng_cli.parser import parse_notice
+        from minsheng_cli.parser import parse_reading
+        from minsheng_cli.readers import read_notice
         from minsheng_cli.recipients import apply_recipients
 
         read = read_overlay(overlay) if overlay else None
-        notice = parse_notice(read_source(path, data, name=name), year=year)
+        # The kind (text, docx, html, xlsx) comes from the bytes, whatever the file's name.
+        notice = parse_reading(read_notice(path, data, name=name), year=year)
         # Corrections first, so that a corrected unit is expanded like any other.
         notice = apply_corrections(notice, read)
         notice = apply_recipients(notice, read)

@@ -16,6 +16,8 @@ _TOTALS = re.compile(rf"(?P<categories>{NUMERAL})\s*个方面\s*(?P<tasks>{NUMER
 # Not \s*\d*\s*: two runs of spaces with nothing between them split a long run in n² ways.
 _ATTACHMENT = re.compile(r"^附\s*件\s*(?:\d+\s*)?[：:]\s*(.+)$")
 _ADDRESSEE_SPLIT = re.compile(r"[，、,；;]")
+# 依据：吉林市人民政府办公厅《关于……的通知》: how a table of its own cites its notice.
+_CITED = re.compile(r"依据[：:]\s*(?P<issuer>[^《》〔〕\s：:]{2,40})《(?P<title>[^《》]{1,200})》")
 _SPACE = re.compile(r"\s+")
 
 
@@ -41,7 +43,7 @@ def parse_front_matter(lines: list[str]) -> FrontMatter:
         if not text:
             continue
         if meta.document_number is None and (match := _DOC_NUMBER.search(text)):
-            meta.document_number = _squeeze(match.group(0))
+            meta.document_number = _cited_number(_squeeze(match.group(0)))
             meta.year = int(match.group(1))
         elif meta.title is None and _TITLE.match(text):
             meta.title = text
@@ -54,13 +56,29 @@ def parse_front_matter(lines: list[str]) -> FrontMatter:
             meta.totals_line = index + 1
         if meta.attachment_title is None and (match := _ATTACHMENT.match(text)):
             meta.attachment_title = match.group(1).strip()
+        if meta.issuer is None and meta.title is None and (match := _CITED.search(text)):
+            meta.issuer, meta.title = match.group("issuer"), match.group("title")
+    if meta.year is None and (match := _YEAR.search(meta.title or "")):
+        meta.year = int(match.group(1))
     if title_index is not None:
         before = [text for text in stripped[:title_index] if text]
         if before and not _DOC_NUMBER.search(before[-1]):
             meta.issuer = before[-1]
-        if meta.year is None and (match := _YEAR.search(meta.title or "")):
-            meta.year = int(match.group(1))
     return meta
+
+
+def year_in(text: str) -> int | None:
+    """The first year written in `text` ("北山市2016年民生实事项目" → 2016), or None."""
+    match = _YEAR.search(text)
+    return int(match.group(1)) if match else None
+
+
+def _cited_number(text: str) -> str:
+    """The 文号 alone, out of 依据：吉市政办发〔2015〕3号 or ……通知》（吉市政办发〔2015〕3号."""
+    tail = re.split("[：:》]", text)[-1]
+    if len(tail) > 1 and tail[0] in "（(" and not tail[1].isdigit():
+        tail = tail[1:]
+    return tail
 
 
 def _squeeze(text: str) -> str:

@@ -146,7 +146,14 @@ class Task(BaseModel):
     deadline: Deadline = Field(description="完成时限")
     units: list[str] = Field(description="责任单位（规范名称，牵头单位在前）")
     units_as_written: list[str] = Field(description="责任单位原文写法")
-    lines: LineSpan = Field(description="该事项在通知中的行号范围")
+    lines: LineSpan = Field(
+        description="该事项在通知中的行号范围；Word、网页通知为表格的行号，Excel 为工作表的行号"
+    )
+    position: str | None = Field(
+        default=None,
+        description="该事项在通知中的位置，按通知的格式书写：文本为“第26行”，"
+        "Word、网页为“表1第3行”，Excel 为“分工表!A5”",
+    )
     recipients: list[Recipient] = Field(
         default_factory=list,
         description="实际接收单位：直接点名的单位，以及统称（如“各城区”）代表的每个单位；"

@@ -9,8 +9,9 @@ from dataclasses import dataclass
 
 from minsheng_cli.deadlines import parse_deadline
 from minsheng_cli.errors import NoticeError
-from minsheng_cli.metadata import FrontMatter, parse_front_matter
+from minsheng_cli.metadata import FrontMatter, parse_front_matter, year_in
 from minsheng_cli.models import (
+    UNCATEGORISED,
     UNCATEGORISED_LABEL,
     DeadlineKind,
     LineSpan,
@@ -21,8 +22,9 @@ from minsheng_cli.models import (
     Task,
 )
 from minsheng_cli.numerals import NUMERAL, to_int
+from minsheng_cli.readers import Reading
 from minsheng_cli.source import SourceText
-from minsheng_cli.table import MAX_TASK_NUMBER, Cell, Row, Table, find_table
+from minsheng_cli.table import MAX_TASK_NUMBER, Cell, Row, Table
 from minsheng_cli.units import canonical_unit, split_units
 
 # A vertical category label once its lines are joined: 就业增收（5项）. The count is optional.
@@ -30,6 +32,8 @@ from minsheng_cli.units import canonical_unit, split_units
 # long cell without a label is tried once and not once per character.
 _LABEL = re.compile(rf"(?<![^（(）)])(?P<name>[^（(）)]+)[（(](?P<count>{NUMERAL})项[）)]")
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+# A category cell that says there is none (as this tool's own exports write it).
+_NO_CATEGORY = {UNCATEGORISED_LABEL, UNCATEGORISED}
 
 
 @dataclass
@@ -37,31 +41,41 @@ class _Label:
     name: str
     count: int | None
     line: int
+    position: str
 
 
 def parse_notice(source: SourceText, year: int | None = None) -> Notice:
-    """Parse a decoded notice. Raises NoticeError only when nothing usable remains."""
-    table = find_table(source.lines)
+    """Parse a decoded text notice. Raises NoticeError only when nothing usable remains."""
+    from minsheng_cli.readers.text import text_reading
+
+    return parse_reading(text_reading(source), year)
+
+
+def parse_reading(reading: Reading, year: int | None = None) -> Notice:
+    """Tasks from what a reader found, whatever the kind of file it read."""
+    table = reading.table
     if table is None:
-        raise NoticeError(
-            "没有找到分工表：缺少以制表符开头的表头（序号、工作内容、完成时限、责任单位）",
-            path=source.path,
-        )
+        raise NoticeError(reading.no_table, path=reading.path)
     for key in ("deadline", "units"):
         if key not in table.columns:
             raise NoticeError(
                 f"分工表表头缺少“{'完成时限' if key == 'deadline' else '责任单位'}”列",
-                path=source.path,
+                path=reading.path,
                 line=table.header_line,
-                source_line=source.lines[table.header_line - 1],
+                source_line=_line(reading.lines, table.header_line),
             )
     if not table.rows:
-        raise NoticeError("分工表只有表头，没有任何事项", path=source.path, line=table.header_line)
-    front = parse_front_matter(source.lines[: table.start_line - 1])
-    builder = _Builder(table, year if year is not None else front.year)
-    tasks = builder.build()
-    problems = source.problems + builder.problems
+        raise NoticeError("分工表只有表头，没有任何事项", path=reading.path, line=table.header_line)
+    front = parse_front_matter(reading.front)
+    if reading.kind != "text":
+        front.totals_line = None  # a paragraph's index, not a line of `reading.lines`
     the_year = year if year is not None else front.year
+    if the_year is None and table.caption:
+        # 北山市2016年民生实事项目: the table's own title, when the front matter has no year.
+        the_year = year_in(table.caption)
+    builder = _Builder(table, the_year)
+    tasks = builder.build()
+    problems = reading.problems + builder.problems
     if the_year is not None and not dt.MINYEAR <= the_year <= dt.MAXYEAR:
         problems.append(
             _warning(
@@ -76,18 +90,22 @@ def parse_notice(source: SourceText, year: int | None = None) -> Notice:
         document_number=front.document_number,
         issuer=front.issuer,
         title=front.title,
-        year=year if year is not None else front.year,
+        year=the_year,
         addressees=front.addressees,
         attachment_title=front.attachment_title or table.caption,
         declared_categories=front.declared_categories,
         declared_tasks=front.declared_tasks,
         category_counts={name: label.count for name, label in builder.labels.items()},
-        source=source.path,
-        encoding=source.encoding,
+        source=reading.path,
+        encoding=reading.encoding,
     )
     notice = Notice(meta=meta, tasks=tasks, problems=sorted(problems, key=_problem_order))
-    notice._source_lines = source.lines
+    notice._source_lines = reading.lines
     return notice
+
+
+def _line(lines: list[str], number: int) -> str | None:
+    return lines[number - 1] if 0 < number <= len(lines) else None
 
 
 def _warning(code: str, message: str, line: int | None = None, task: int | None = None) -> Problem:
@@ -108,6 +126,7 @@ class _Builder:
         self.labels: dict[str, _Label] = {}
         self.uncategorised: list[Row] = []
         self.missing_cells: dict[int, int] = {}  # task number → line lacking a category cell
+        self.empty_merges: dict[int, str] = {}  # task number → its empty merged category cell
 
     def build(self) -> list[Task]:
         table = self.table
@@ -120,15 +139,16 @@ class _Builder:
             if cell.parts:
                 self.problems.append(
                     _warning(
-                        "stray-cell", f"第{cell.line}行的单元格不属于任何事项，已忽略", cell.line
+                        "stray-cell", f"{cell.position}的单元格不属于任何事项，已忽略", cell.line
                     )
                 )
-        for row in table.rows:
+        merges = self._merge_starts() if has_category else set()
+        for index, row in enumerate(table.rows):
             if row.number > MAX_TASK_NUMBER:
                 self.problems.append(
                     _warning(
                         "bad-number",
-                        f"第{row.line}行的序号“{_shorten(row.number_cell.compact)}”"
+                        f"{row.position}的序号“{_shorten(row.number_cell.compact)}”"
                         f"超过{MAX_TASK_NUMBER}，不像是事项序号，该项未收录",
                         row.line,
                     )
@@ -163,7 +183,7 @@ class _Builder:
                 )
             field = dict(zip(columns[1:], cells, strict=False))
             if has_category:
-                category = self._category(field["category"], category, row)
+                category = self._category(field["category"], category, row, index in merges)
             if category is None:
                 self.uncategorised.append(row)
             task = self._task(row, category, field)
@@ -173,15 +193,35 @@ class _Builder:
         self._report_uncategorised()
         return tasks
 
-    def _category(self, cell: Cell | None, current: str | None, row: Row) -> str | None:
-        if cell is None or not cell.compact:
+    def _merge_starts(self) -> set[int]:
+        """Indexes of the rows whose category cell is the first of a merged cell."""
+        at = self.table.columns.index("category") - 1
+        merged = [len(row.cells) > at and row.cells[at].merged for row in self.table.rows]
+        return {i for i in range(len(merged) - 1) if merged[i + 1] and not merged[i]}
+
+    def _category(
+        self, cell: Cell | None, current: str | None, row: Row, starts_merge: bool
+    ) -> str | None:
+        """The row's category. An empty cell inherits `current`, unless it is (part of) a
+        merged cell: a merged cell's value, empty or not, belongs to every row it covers."""
+        if cell is None:
             return current
+        text = cell.compact
+        if not text:
+            if not (cell.merged or starts_merge):
+                return current
+            self.empty_merges.setdefault(row.number, cell.position)
+            return None
+        if text in _NO_CATEGORY:
+            return None  # this tool's own export says so in every row
         labels = [
-            _Label(m.group("name"), to_int(m.group("count")), cell.line)
-            for m in _LABEL.finditer(cell.compact)
+            _Label(m.group("name"), to_int(m.group("count")), cell.line, cell.position)
+            for m in _LABEL.finditer(text)
         ]
         if not labels:
-            labels = [_Label(cell.compact, None, cell.line)]
+            labels = [_Label(text, None, cell.line, cell.position)]
+        if cell.merged and labels[0].name in self.labels:
+            return labels[0].name  # the merged cell's first row told it already
         names = {label.name for label in labels}
         if len(names) > 1:
             self.problems.append(
@@ -201,8 +241,8 @@ class _Builder:
             self.problems.append(
                 _warning(
                     "count-mismatch",
-                    f"类别“{label.name}”在第{known.line}行写作{known.count}项，"
-                    f"在第{label.line}行又写作{label.count}项",
+                    f"类别“{label.name}”在{known.position}写作{known.count}项，"
+                    f"在{label.position}又写作{label.count}项",
                     label.line,
                     row.number,
                 )
@@ -254,6 +294,7 @@ class _Builder:
             units=units,
             units_as_written=written,
             lines=LineSpan(start=row.line, end=row.end),
+            position=row.position or None,
         )
 
     def _check_numbers(self, tasks: list[Task]) -> None:
@@ -264,7 +305,7 @@ class _Builder:
                 self.problems.append(
                     _warning(
                         "duplicate-number",
-                        f"序号{task.number}重复出现（第{task.lines.start}行），两项都已收录",
+                        f"序号{task.number}重复出现（{task.position}），两项都已收录",
                         task.lines.start,
                         task.number,
                     )
@@ -297,12 +338,15 @@ class _Builder:
                 why = f"第{first.number}项在第{line}行没有类别单元格"
                 if len(run) > 1:
                     why += "，其后各项的类别单元格为空，无从继承"
+            elif first.number in self.empty_merges:
+                why = f"类别单元格（{self.empty_merges[first.number]}起）是合并的空单元格"
             else:
                 why = "这些事项的类别单元格为空，上方也没有可继承的类别"
             self.problems.append(
                 _warning(
                     "missing-category",
-                    f"{span}（共{len(run)}项，第{first.line}–{last.end}行）原文未标注类别：{why}。"
+                    f"{span}（共{len(run)}项，{self.table.span(first.line, last.end)}）"
+                    f"原文未标注类别：{why}。"
                     f"类别记为空，显示为“{UNCATEGORISED_LABEL}”",
                     line or first.line,
                     first.number,

@@ -139,6 +139,12 @@ def decode(data: bytes, path: str) -> tuple[str, str]:
     raise NoticeError("无法识别文件编码，看起来不是文本文件", path=path)
 
 
+def decode_text(data: bytes, path: str) -> tuple[str, str]:
+    """Like decode(), with each bad byte shown as U+FFFD: for readers that warn no further."""
+    text, encoding = decode(data, path)
+    return _MARKS.sub(lambda m: _REPLACEMENT * len(m.group(0)), text), encoding
+
+
 def split_lines(text: str) -> list[str]:
     """Split on LF, CRLF or CR. A final line end does not start an empty line."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")

@@ -4,6 +4,9 @@ The dump writes each table cell starting with a tab at the start of a line
 (optionally after spaces); a cell runs on over the following lines until the
 next cell starts. Cells are then grouped into rows: a cell holding only a
 number starts a row.
+
+The same Table, Row and Cell also carry what the other readers found (see
+readers/grid.py): there a "line" is a row of the table or the sheet.
 """
 
 from __future__ import annotations
@@ -26,14 +29,25 @@ _SPACE = re.compile(r"\s+")
 
 @dataclass
 class Cell:
-    """One table cell: its text lines as written and the line numbers they span."""
+    """One table cell: its text lines as written and the line numbers they span.
+
+    `position` says where it is in the reader's terms ("第12行", "表1第3行第2列",
+    "分工表!C12"); `merged` that its value came from a merged cell above or beside
+    it. `last_line` is set by readers whose cells are one row tall whatever the
+    lines of their text.
+    """
 
     line: int
     lines: list[str] = field(default_factory=list)
+    position: str = ""
+    merged: bool = False
+    last_line: int | None = None
 
     @property
     def end(self) -> int:
         """The last line that holds text (trailing blank lines belong to no cell)."""
+        if self.last_line is not None:
+            return self.last_line
         filled = [i for i, text in enumerate(self.lines) if text.strip()]
         return self.line + (filled[-1] if filled else 0)
 
@@ -53,6 +67,8 @@ class Row:
     number: int
     number_cell: Cell
     cells: list[Cell]
+    position: str = ""
+    """Where the row starts, in the reader's terms (a task's `position`)."""
 
     @property
     def line(self) -> int:
@@ -74,10 +90,16 @@ class Table:
     rows: list[Row]
     stray_cells: list[Cell]
     trailing_line: int | None
+    place: str = ""
+    """What comes before 第N行 in a range of lines: "" for text, "表1" for a Word table."""
+
+    def span(self, start: int, end: int) -> str:
+        """A range of lines (rows) in the reader's terms: 第3–9行, 表1第3–9行."""
+        return f"{self.place}第{start}–{end}行"
 
 
 @cache
-def _header_names() -> dict[str, str]:
+def header_names() -> dict[str, str]:
     """Map each accepted header spelling to its column key (data/columns.toml)."""
     return {name: key for key, names in load_table("columns").items() for name in names}
 
@@ -93,14 +115,14 @@ def find_cells(lines: list[str]) -> list[Cell]:
             continue
         # Further tabs on the same line open further cells on that line.
         for piece in text[match.end() :].split("\t"):
-            cells.append(Cell(line=number, lines=[piece]))
+            cells.append(Cell(line=number, lines=[piece], position=f"第{number}行"))
     return cells
 
 
 def find_table(lines: list[str]) -> Table | None:
     """Locate the header and group the cells after it into rows; None if no header."""
     cells = find_cells(lines)
-    names = _header_names()
+    names = header_names()
     start = next((i for i, cell in enumerate(cells) if cell.compact in names), None)
     if start is None:
         return None
@@ -116,7 +138,8 @@ def find_table(lines: list[str]) -> Table | None:
     for cell in cells[stop:]:
         match = _ROW_NUMBER.fullmatch(cell.compact)
         if match is not None:
-            rows.append(Row(number=_task_number(match.group(1)), number_cell=cell, cells=[]))
+            number = task_number(match.group(1))
+            rows.append(Row(number=number, number_cell=cell, cells=[], position=cell.position))
         elif rows:
             rows[-1].cells.append(cell)
         else:
@@ -134,7 +157,13 @@ def find_table(lines: list[str]) -> Table | None:
     )
 
 
-def _task_number(digits: str) -> int:
+def row_number(compact: str) -> int | None:
+    """The task number a cell's compact text starts a row with ("12", "12、"), or None."""
+    match = _ROW_NUMBER.fullmatch(compact)
+    return task_number(match.group(1)) if match else None
+
+
+def task_number(digits: str) -> int:
     """The number, or MAX_TASK_NUMBER + 1 for any longer one (int() refuses 4,300 digits)."""
     digits = digits.lstrip("0") or "0"
     return int(digits) if len(digits) <= len(str(MAX_TASK_NUMBER)) else MAX_TASK_NUMBER + 1

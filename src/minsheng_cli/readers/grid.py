@@ -1,0 +1,190 @@
+"""The common grid the Word, web page and workbook readers make, and the table in it.
+
+A grid is the rows of one table, merges already resolved: a cell covered by a
+merged cell (Word vMerge continue or gridSpan, HTML rowspan or colspan, an
+Excel merged range) holds the merged value and is marked `merged`. Each cell
+keeps its position in the reader's own terms.
+
+The grid becomes the same Table the text dump gives (table.py), so that the
+builder never knows which reader ran:
+- the header is the first row whose cells name 序号 and 工作内容 among the
+  headers of data/columns.toml; cells under other headers are not read;
+- each row after it whose 序号 cell holds a number starts a task; a row whose
+  序号 cell is merged from the row above continues that task;
+- a 配合单位 column beside a 牵头单位 one (this tool's own export has both)
+  adds its units after the lead unit's, in the one units column;
+- a row above the header inside the table is the table's own title.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from minsheng_cli.table import Cell, Row, Table, header_names, row_number
+
+MAX_CELLS = 4_000_000
+"""The most cells a grid may hold once merges are spread: a notice has a few thousand."""
+
+_SPACE = re.compile(r"\s+")
+# Supporting units in a column of their own, read after the 牵头单位 column's.
+_SUPPORT_HEADERS = {"配合单位", "协办单位"}
+_TITLE_LENGTH = 80
+
+
+@dataclass(frozen=True)
+class GridCell:
+    text: str
+    position: str
+    """Where the cell is, in the reader's terms: 表1第3行第2列, 分工表!C12."""
+    merged: bool = False
+    """The value came from a merged cell that covers this one (its first cell is not merged)."""
+
+
+@dataclass
+class GridRow:
+    line: int
+    """The row's number in the reader's terms: a row of the table, a row of the sheet."""
+    position: str
+    """Where the row starts: 表1第3行, 分工表!A5."""
+    cells: list[GridCell]
+
+
+@dataclass
+class Grid:
+    rows: list[GridRow]
+    place: str
+    """What names a range of its rows: 表1 (表1第3–9行), 分工表."""
+    front: list[str] = field(default_factory=list)
+    """The text before the table, a line per paragraph: 文号, issuer, title, 附件 line."""
+    title: str | None = None
+    """The table's caption, when the reader found one outside the rows."""
+
+
+def compact(text: str) -> str:
+    return _SPACE.sub("", text)
+
+
+def grid_table(grid: Grid) -> Table | None:
+    """The allocation table in `grid`, or None when no row is its header."""
+    names = header_names()
+    header: int | None = None
+    keys: dict[str, int] = {}
+    for index, row in enumerate(grid.rows):
+        keys = _header_keys(row, names)
+        if "number" in keys and "content" in keys:
+            header = index
+            break
+    if header is None:
+        return None
+    order = ["number", *(k for k, _ in sorted(keys.items(), key=lambda kv: kv[1]) if k != "number")]
+    support = _support_column(grid.rows[header]) if "units" in keys else None
+    rows: list[Row] = []
+    stray: list[Cell] = []
+    for grid_row in grid.rows[header + 1 :]:
+        cells = {key: _cell(grid_row, keys[key]) for key in order}
+        if support is not None:
+            more = _cell(grid_row, support)
+            cells["units"].lines += more.lines
+        first = cells["number"]
+        number = row_number(compact("".join(first.lines)))
+        if first.merged and rows and number == rows[-1].number:
+            _continue(rows[-1], [cells[key] for key in order[1:]])
+        elif number is not None:
+            rows.append(
+                Row(
+                    number=number,
+                    number_cell=first,
+                    cells=[cells[key] for key in order[1:]],
+                    position=grid_row.position,
+                )
+            )
+        else:
+            stray += [
+                _cell(grid_row, i)
+                for i, c in enumerate(grid_row.cells)
+                if not c.merged and c.text.strip()
+            ]
+    head = grid.rows[header]
+    return Table(
+        start_line=grid.rows[0].line,
+        header_line=head.line,
+        columns=order,
+        caption=_caption(grid, header),
+        rows=rows,
+        stray_cells=stray,
+        trailing_line=None,
+        place=grid.place,
+    )
+
+
+def grid_lines(grid: Grid) -> list[str]:
+    """The rows as lines of text, line N for the row numbered N, for quoting the source.
+
+    A merged cell shows empty, as the table shows it; its cells are split by tabs.
+    """
+    if not grid.rows:
+        return []
+    lines = [""] * max(row.line for row in grid.rows)
+    for row in grid.rows:
+        texts = ("" if c.merged else " ".join(c.text.split()) for c in row.cells)
+        lines[row.line - 1] = "\t" + "\t".join(texts)
+    return lines
+
+
+def check_size(cells: int, path: str) -> None:
+    """Raise NoticeError when a table would spread over more than MAX_CELLS cells."""
+    if cells > MAX_CELLS:
+        from minsheng_cli.errors import NoticeError
+
+        raise NoticeError(
+            f"表格合并单元格展开后超过 {MAX_CELLS} 个单元格，不像是一份分工表", path=path
+        )
+
+
+def _header_keys(row: GridRow, names: dict[str, str]) -> dict[str, int]:
+    """Column key → column index, for the first column under each known header."""
+    keys: dict[str, int] = {}
+    for index, cell in enumerate(row.cells):
+        key = None if cell.merged else names.get(compact(cell.text))
+        if key is not None and key not in keys:
+            keys[key] = index
+    return keys
+
+
+def _support_column(header: GridRow) -> int | None:
+    found = (i for i, c in enumerate(header.cells) if compact(c.text) in _SUPPORT_HEADERS)
+    return next(found, None)
+
+
+def _cell(row: GridRow, column: int) -> Cell:
+    if column < len(row.cells):
+        cell = row.cells[column]
+        lines, position, merged = cell.text.split("\n"), cell.position, cell.merged
+    else:
+        lines, position, merged = [""], f"{row.position}第{column + 1}列", False
+    return Cell(row.line, lines, position=position, merged=merged, last_line=row.line)
+
+
+def _continue(row: Row, cells: list[Cell]) -> None:
+    """Add the unmerged text of a row that goes on with the task above to that task."""
+    for own, more in zip(row.cells, cells, strict=True):
+        if not more.merged and more.parts:
+            own.lines += more.lines
+            own.last_line = more.line
+
+
+def _caption(grid: Grid, header: int) -> str | None:
+    above = [
+        "".join(dict.fromkeys(c.text.strip() for c in row.cells if c.text.strip()))
+        for row in grid.rows[:header]
+    ]
+    above = [text for text in above if text]
+    if above:
+        return above[-1]
+    if grid.title:
+        return grid.title
+    front = [text.strip() for text in grid.front if text.strip()]
+    if front and len(front[-1]) <= _TITLE_LENGTH and not front[-1].endswith(("。", "：", ":")):
+        return front[-1]
+    return None
