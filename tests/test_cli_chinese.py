@@ -409,3 +409,26 @@ def test_a_long_typed_value_cannot_stall_the_messages(unit: str) -> None:
     start = time.perf_counter()
     message(unit * 20_000 + "x?")
     assert time.perf_counter() - start < 0.5
+
+
+@pytest.mark.parametrize(
+    ("args", "columns", "table"),
+    [
+        (["list", "--unit", "市民政局"], "80", True),
+        (["list", "--unit", "船营区"], "100", True),
+        (["list", "--unit", "船营区"], "80", False),  # the names leave the content no room
+        (["list"], "80", True),
+    ],
+)
+def test_task_table_keeps_its_headings(
+    monkeypatch: pytest.MonkeyPatch, args: list[str], columns: str, table: bool
+) -> None:
+    monkeypatch.setenv("COLUMNS", columns)
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    heading = result.stdout.splitlines()[1].split()
+    wanted = ["序号", "类别", "工作内容", "完成时限", "责任单位"] + (
+        ["本单位"] if "--unit" in args else []
+    )
+    assert (heading == wanted) is table
+    assert ("序号：1" in result.stdout) is not table

@@ -211,8 +211,9 @@ class _TaskTable:
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         tasks = self.tasks
         number = len(str(max(task.number for task in tasks)))
-        category = max(cell_len(piece) for pieces in self.categories for piece in pieces)
-        units = _name_width(unit for task in tasks for unit in task.units)
+        # Never narrower than the heading: rich would cut 本单位 to "本 …".
+        category = max(4, *(cell_len(piece) for pieces in self.categories for piece in pieces))
+        units = max(8, _name_width(unit for task in tasks for unit in task.units))
         deadline = max(_DEADLINE_MIN, *(cell_len(visible(t.deadline.text)) for t in tasks))
         deadline = min(deadline, _DEADLINE_MAX)
         measured = [names.__rich_measure__(console, options) for names in self.roles]
@@ -226,6 +227,7 @@ class _TaskTable:
             deadline = _DEADLINE_MIN
         if content() < _CONTENT_WANTED and measured:
             role = max(m.minimum for m in measured)
+        role = max(role, 6) if measured else 0
         table = self._table(category, deadline, units, role)
         if options.max_width < NARROW or content() < _CONTENT_MIN:
             yield from _Adaptive(table)._records()
