@@ -144,6 +144,7 @@ _UNREADABLE = (
     AttributeError,
     EOFError,
     LookupError,
+    RuntimeError,  # zipfile: an encrypted member, or a compression method it does not know
     OSError,
     RecursionError,
     SyntaxError,
