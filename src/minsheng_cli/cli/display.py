@@ -304,7 +304,7 @@ def task_detail(notice: Notice, task: Task) -> RenderableType:
         ("牵头单位", task.lead_unit or "—"),
         ("配合单位", task.supporting_units or "—"),
         ("原文写法", task.units_as_written),
-        ("出处", f"{notice.meta.source} 第 {task.lines.start}–{task.lines.end} 行"),
+        ("出处", _origin(notice, task)),
     ]
     rows = _marked(rows, task)
     for label, value in rows:
@@ -318,7 +318,7 @@ def task_detail(notice: Notice, task: Task) -> RenderableType:
     return Group(
         _Adaptive(fields),
         Text(""),
-        Text("原文（→ 表示单元格开头的制表符，· 表示不换行空格）：", style="bold"),
+        Text(_legend(task), style="bold"),
         _Adaptive(source, separator=" "),
     )
 
@@ -340,6 +340,23 @@ def _marked(
         was = f"“{c.was}”" if c.was else "（空）"
         marked.append(("更正", f"{was} → “{c.now}”；理由：{c.reason}"))
     return marked
+
+
+def _is_text(task: Task) -> bool:
+    return task.position is None or task.position.startswith("第")
+
+
+def _origin(notice: Notice, task: Task) -> str:
+    """第 a–b 行 of a text notice; the reader's own position (表1第3行, 分工表!A5) otherwise."""
+    if _is_text(task):
+        return f"{notice.meta.source} 第 {task.lines.start}–{task.lines.end} 行"
+    return f"{notice.meta.source} {task.position}"
+
+
+def _legend(task: Task) -> str:
+    if _is_text(task):
+        return "原文（→ 表示单元格开头的制表符，· 表示不换行空格）："
+    return "原文（每行一个表格行，→ 分隔单元格，· 表示不换行空格）："
 
 
 def task_details(notice: Notice, tasks: Sequence[Task]) -> RenderableType:

@@ -164,8 +164,11 @@ def _info_line(document: ExportDocument) -> str:
     parts = [document.subtitle or f"共 {len(document.tasks)} 项"]
     meta = document.meta
     if meta.document_number or meta.title:
+        # 依据：发文机关《标题》（文号）, the form metadata.py reads back, so that a workbook
+        # read as a notice knows its issuer, and with it the city's recipients.
         title = f"《{meta.title}》" if meta.title else ""
-        parts.append(f"依据：{meta.document_number or ''}{title}")
+        number = f"（{meta.document_number}）" if meta.document_number else ""
+        parts.append(f"依据：{meta.issuer or ''}{title}{number}")
     return "　　".join(parts)
 
 

@@ -174,12 +174,17 @@ def _continue(row: Row, cells: list[Cell]) -> None:
             own.last_line = more.line
 
 
+def _is_note_line(text: str) -> bool:
+    return "依据：" in text or re.fullmatch(r"共\s*\d+\s*项", text.strip()) is not None
+
+
 def _caption(grid: Grid, header: int) -> str | None:
     above = [
         "".join(dict.fromkeys(c.text.strip() for c in row.cells if c.text.strip()))
         for row in grid.rows[:header]
     ]
-    above = [text for text in above if text]
+    # This tool's own export has a line of notes under its title (共 80 项, 依据：…).
+    above = [text for text in above if text and not _is_note_line(text)]
     if above:
         return above[-1]
     if grid.title:
