@@ -69,9 +69,13 @@ def sample_reports(notice: Notice) -> list[Report]:
     return reports
 
 
-def sample_figures(notice: Notice, period: Period = Period.MONTH) -> ReportFigures:
+def sample_figures(
+    notice: Notice, period: Period = Period.MONTH, *, category: str | None = None
+) -> ReportFigures:
+    """The sample's report on every task, or on one category's (a short one to render)."""
     options = Options(as_of=AS_OF, period=period, number=6)
-    return compute(notice, notice.tasks, sample_reports(notice), options)
+    tasks = [t for t in notice.tasks if category is None or t.category == category]
+    return compute(notice, tasks, sample_reports(notice), options)
 
 
 if __name__ == "__main__":
