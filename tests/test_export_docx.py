@@ -22,6 +22,7 @@ from minsheng_cli import Notice, load_notice
 from minsheng_cli.export.document import ExportDocument
 from minsheng_cli.export.docx import Layout, _line_count, labelled_rows, page_starts, write_docx
 from minsheng_cli.query import TaskFilter, resolve_targets, select
+from tests.rendering import to_pdf
 
 NOTICE: Notice = load_notice()
 FONTS_CONF = Path(__file__).parent.parent / "docs" / "fonts.conf"
@@ -303,11 +304,8 @@ def test_libreoffice_shows_the_category_on_every_page(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     # A private profile, so that a running LibreOffice does not swallow the conversion.
-    profile = f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}"
-    command = ["soffice", profile, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path)]
     env = {**os.environ, "FONTCONFIG_FILE": str(config)}
-    subprocess.run([*command, str(source)], check=True, capture_output=True, timeout=120, env=env)
-    pdf = tmp_path / "full.pdf"
+    (pdf,) = to_pdf([source], tmp_path, env=env)
     firsts = first_rows(pdf)
     assert firsts[0] == 1 and len(firsts) >= 10, firsts
     # Every page starts with a row whose category cell shows the label.

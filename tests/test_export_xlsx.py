@@ -26,6 +26,7 @@ from minsheng_cli.export.xlsx import write_xlsx
 from minsheng_cli.ledger.records import Report, Status
 from minsheng_cli.query import UNCATEGORISED_LABEL, TaskFilter, resolve_targets, select
 from minsheng_cli.serialize import TASK_HEADERS, task_row
+from tests.rendering import to_pdf
 
 HEADER_ROW = 3
 FIRST_ROW = HEADER_ROW + 1
@@ -297,10 +298,7 @@ def test_libreoffice_renders_the_workbook(notice: Notice, tmp_path: Path) -> Non
     with source.open("wb") as stream:
         write_xlsx(_document(notice, TaskFilter(units=("市民政局",))), stream)
     # A profile of its own, so that a LibreOffice already running elsewhere does not interfere.
-    profile = f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}"
-    command = ["soffice", profile, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path)]
-    subprocess.run([*command, str(source)], check=True, capture_output=True, timeout=60)
-    pdf = tmp_path / "分工表.pdf"
+    (pdf,) = to_pdf([source], tmp_path)
     assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF")
 
 

@@ -21,6 +21,7 @@ from minsheng_cli.export._xlsx_cells import UNIT_PT, printable_width
 from minsheng_cli.export.document import ExportDocument
 from minsheng_cli.export.xlsx import write_xlsx
 from minsheng_cli.query import TaskFilter, resolve_targets, select
+from tests.rendering import to_pdf
 
 HEADER_ROW = 3
 BODY_PT = 11
@@ -175,10 +176,7 @@ def test_libreoffice_prints_the_body_at_nine_points_or_more(notice: Notice, tmp_
     for name, data in files.items():
         (tmp_path / f"{name}.xlsx").write_bytes(data)
     # A profile of its own, so that a LibreOffice already running elsewhere does not interfere.
-    profile = f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}"
-    command = ["soffice", profile, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path)]
-    sources = [str(tmp_path / f"{name}.xlsx") for name in files]
-    subprocess.run([*command, *sources], check=True, capture_output=True, timeout=120)
+    to_pdf([tmp_path / f"{name}.xlsx" for name in files], tmp_path)
 
     [calibration] = _pages(tmp_path / "calibration.pdf")
     # The box is the font's ascent plus descent: about 1.3 em for Noto Sans CJK.

@@ -26,6 +26,7 @@ from minsheng_cli.report import chart
 from minsheng_cli.report.docx import write_docx
 from minsheng_cli.report.figures import Options, compute
 from minsheng_cli.report.model import Period, ReportFigures
+from tests.rendering import to_pdf
 from tests.report_sample import AS_OF, sample_figures
 
 NOTICE: Notice = load_notice()
@@ -508,11 +509,7 @@ def test_report_docx_libreoffice_renders(tmp_path: Path) -> None:
     # One category keeps the render short; every section and attachment is still there.
     short = sample_figures(NOTICE, Period.YEAR, category="医疗保障")
     source.write_bytes(render_bytes(short, chart.lights_chart_png(short) or png()))
-    # A private profile, so that a running LibreOffice does not swallow the conversion.
-    profile = f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}"
-    command = ["soffice", profile, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path)]
-    subprocess.run([*command, str(source)], check=True, capture_output=True, timeout=120)
-    pdf = tmp_path / "bulletin.pdf"
+    (pdf,) = to_pdf([source], tmp_path)
     assert pdf.read_bytes().startswith(b"%PDF")
     if shutil.which("pdfinfo"):
         info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True)

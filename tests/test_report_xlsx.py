@@ -18,6 +18,7 @@ from minsheng_cli.ledger.records import LIGHT_LABELS, Light
 from minsheng_cli.report.figures import Options, compute
 from minsheng_cli.report.model import Changes, Period, ReportFigures
 from minsheng_cli.report.xlsx import CLIPPED, UNCATEGORISED, write_xlsx
+from tests.rendering import to_pdf
 from tests.report_sample import AS_OF, sample_figures
 
 NOTICE: Notice = load_notice()
@@ -379,11 +380,7 @@ def test_report_xlsx_libreoffice_renders(tmp_path: Path) -> None:
     short = sample_figures(NOTICE, Period.YEAR, category="医疗保障")
     with source.open("wb") as stream:
         write_xlsx(short, stream)
-    # A private profile, so that a running LibreOffice does not swallow the conversion.
-    profile = f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}"
-    command = ["soffice", profile, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path)]
-    subprocess.run([*command, str(source)], check=True, capture_output=True, timeout=120)
-    pdf = tmp_path / "report.pdf"
+    (pdf,) = to_pdf([source], tmp_path)
     assert pdf.read_bytes().startswith(b"%PDF")
     if shutil.which("pdfinfo"):
         info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True)
