@@ -56,14 +56,13 @@ def parse_reading(reading: Reading, year: int | None = None) -> Notice:
     table = reading.table
     if table is None:
         raise NoticeError(reading.no_table, path=reading.path)
-    for key in ("deadline", "units"):
-        if key not in table.columns:
-            raise NoticeError(
-                f"分工表表头缺少“{'完成时限' if key == 'deadline' else '责任单位'}”列",
-                path=reading.path,
-                line=table.header_line,
-                source_line=_line(reading.lines, table.header_line),
-            )
+    if "units" not in table.columns:
+        raise NoticeError(
+            "分工表表头缺少“责任单位”列",
+            path=reading.path,
+            line=table.header_line,
+            source_line=_line(reading.lines, table.header_line),
+        )
     if not table.rows:
         raise NoticeError("分工表只有表头，没有任何事项", path=reading.path, line=table.header_line)
     front = parse_front_matter(reading.front)
@@ -76,6 +75,15 @@ def parse_reading(reading: Reading, year: int | None = None) -> Notice:
     builder = _Builder(table, the_year)
     tasks = builder.build()
     problems = reading.problems + builder.problems
+    if "deadline" not in table.columns:
+        # Once for the table: every task lacks a deadline for the same reason.
+        problems.append(
+            _warning(
+                "no-deadline-column",
+                f"分工表没有“完成时限”列：{len(tasks)}项事项都没有完成时限",
+                table.header_line,
+            )
+        )
     if the_year is not None and not dt.MINYEAR <= the_year <= dt.MAXYEAR:
         problems.append(
             _warning(
@@ -250,7 +258,9 @@ class _Builder:
         return label.name
 
     def _task(self, row: Row, category: str | None, field: dict[str, Cell | None]) -> Task | None:
-        content = _join_text(_parts(field.get("content")))
+        content = _titled(
+            _join_text(_parts(field.get("title"))), _join_text(_parts(field.get("content")))
+        )
         if not content:
             self.problems.append(
                 _warning(
@@ -260,7 +270,9 @@ class _Builder:
             return None
         deadline_cell = field.get("deadline")
         deadline = parse_deadline("".join(_parts(deadline_cell)), self.year)
-        if deadline.kind is DeadlineKind.UNKNOWN:
+        # With no deadline column, parse_reading says so once for the table.
+        checked = "deadline" in self.table.columns
+        if checked and deadline.kind is DeadlineKind.UNKNOWN:
             where = deadline_cell.line if deadline_cell else row.line
             self.problems.append(
                 _warning(
@@ -270,7 +282,7 @@ class _Builder:
                     row.number,
                 )
             )
-        elif deadline.date is None and deadline.kind is not DeadlineKind.ONGOING:
+        elif checked and deadline.date is None and deadline.kind is not DeadlineKind.ONGOING:
             self.problems.append(
                 _warning(
                     "unknown-year",
@@ -280,7 +292,10 @@ class _Builder:
                     row.number,
                 )
             )
-        written = split_units("\n".join(_parts(field.get("units"))))
+        # A 配合单位 column of its own follows the lead unit's.
+        written = split_units(
+            "\n".join([*_parts(field.get("units")), *_parts(field.get("supporting"))])
+        )
         if not written:
             self.problems.append(
                 _warning("no-units", f"第{row.number}项没有责任单位", row.line, row.number)
@@ -388,6 +403,19 @@ def _check_totals(
             )
         )
     return problems
+
+
+def _titled(title: str, content: str) -> str:
+    """项目名称 beside 主要内容: the name leads the content, 幼儿园建设：新建公办幼儿园2所.
+
+    Kept in the content rather than a field of its own, so that every export, search
+    and record shows it without learning a new column.
+    """
+    if not title or content.startswith(title):
+        return content
+    if not content:
+        return title
+    return f"{title}：{content}"
 
 
 def _shorten(text: str, width: int = 20) -> str:

@@ -11,8 +11,10 @@ builder never knows which reader ran:
   headers of data/columns.toml; cells under other headers are not read;
 - each row after it whose 序号 cell holds a number starts a task; a row whose
   序号 cell is merged from the row above continues that task;
-- a 配合单位 column beside a 牵头单位 one (this tool's own export has both)
-  adds its units after the lead unit's, in the one units column;
+- the header may take two rows (牵头单位 | 配合单位 under 责任单位);
+- a table with no category column may name its categories in section rows
+  that span it ("一、就业增收（5项）"): they become the category cells of the
+  rows under them, the first one as written and the others as merged from it;
 - a row above the header inside the table is the table's own title.
 """
 
@@ -27,8 +29,11 @@ MAX_CELLS = 4_000_000
 """The most cells a grid may hold once merges are spread: a notice has a few thousand."""
 
 _SPACE = re.compile(r"\s+")
-# Supporting units in a column of their own, read after the 牵头单位 column's.
-_SUPPORT_HEADERS = {"配合单位", "协办单位"}
+# What opens a section row: 一、 （二） 第三部分 (Chinese or Arabic numerals).
+_SECTION_NUMERAL = re.compile(
+    r"(?:第[一二三四五六七八九十百零〇两\d]+(?:部分|篇|类)|[（(][一二三四五六七八九十百零〇\d]+[）)]"
+    r"|[一二三四五六七八九十百零〇]+[、.．])"
+)
 _TITLE_LENGTH = 80
 
 
@@ -67,25 +72,34 @@ def compact(text: str) -> str:
 
 def grid_table(grid: Grid) -> Table | None:
     """The allocation table in `grid`, or None when no row is its header."""
-    names = header_names()
-    header: int | None = None
-    keys: dict[str, int] = {}
-    for index, row in enumerate(grid.rows):
-        keys = _header_keys(row, names)
-        if "number" in keys and "content" in keys:
-            header = index
-            break
-    if header is None:
+    found = _find_header(grid.rows, header_names())
+    if found is None:
         return None
+    header, keys, body = found
+    if "content" not in keys:
+        keys["content"] = keys.pop("title")  # 项目名称 alone is what the task is
     order = ["number", *(k for k, _ in sorted(keys.items(), key=lambda kv: kv[1]) if k != "number")]
-    support = _support_column(grid.rows[header]) if "units" in keys else None
+    body_rows = grid.rows[body:]
+    sections = {} if "category" in keys else _sections(body_rows)
+    if sections:
+        order.insert(1, "category")
     rows: list[Row] = []
     stray: list[Cell] = []
-    for grid_row in grid.rows[header + 1 :]:
-        cells = {key: _cell(grid_row, keys[key]) for key in order}
-        if support is not None:
-            more = _cell(grid_row, support)
-            cells["units"].lines += more.lines
+    section: Cell | None = None
+    for index, grid_row in enumerate(body_rows):
+        if index in sections:
+            section = Cell(
+                grid_row.line,
+                [sections[index]],
+                position=grid_row.position,
+                last_line=grid_row.line,
+            )
+            continue
+        cells = {key: _cell(grid_row, keys[key]) for key in order if key in keys}
+        if sections:
+            cells["category"] = _section_cell(grid_row, section)
+            if section is not None and not section.merged:
+                section = Cell(section.line, section.lines, section.position, True, section.line)
         first = cells["number"]
         number = row_number(compact("".join(first.lines)))
         if first.merged and rows and number == rows[-1].number:
@@ -142,19 +156,75 @@ def check_size(cells: int, path: str) -> None:
         )
 
 
-def _header_keys(row: GridRow, names: dict[str, str]) -> dict[str, int]:
-    """Column key → column index, for the first column under each known header."""
+def _find_header(
+    rows: list[GridRow], names: dict[str, str]
+) -> tuple[int, dict[str, int], int] | None:
+    """The header's row, its column keys and the first row under it.
+
+    The header may take two rows: a row under it that names headers too (牵头单位 |
+    配合单位 under a merged 责任单位) gives the keys of the columns it names.
+    """
+    for index, row in enumerate(rows):
+        columns = _header_columns(row, names)
+        if not columns:
+            continue
+        below = rows[index + 1] if index + 1 < len(rows) else None
+        more = _header_columns(below, names) if below is not None else {}
+        if below is not None and below.cells and row_number(compact(below.cells[0].text)):
+            more = {}  # a task row, whatever its cells say
+        keys = _first_columns({**columns, **more})
+        if "number" in keys and ("content" in keys or "title" in keys):
+            return index, keys, index + (2 if more else 1)
+    return None
+
+
+def _header_columns(row: GridRow, names: dict[str, str]) -> dict[int, str]:
+    """Column index → key, for each unmerged cell under a known header."""
+    found = ((i, None if c.merged else names.get(compact(c.text))) for i, c in enumerate(row.cells))
+    return {i: key for i, key in found if key is not None}
+
+
+def _first_columns(columns: dict[int, str]) -> dict[str, int]:
+    """Key → the first column under it."""
     keys: dict[str, int] = {}
-    for index, cell in enumerate(row.cells):
-        key = None if cell.merged else names.get(compact(cell.text))
-        if key is not None and key not in keys:
-            keys[key] = index
+    for index in sorted(columns):
+        keys.setdefault(columns[index], index)
     return keys
 
 
-def _support_column(header: GridRow) -> int | None:
-    found = (i for i, c in enumerate(header.cells) if compact(c.text) in _SUPPORT_HEADERS)
-    return next(found, None)
+def _sections(rows: list[GridRow]) -> dict[int, str]:
+    """Row index → category, for the rows that name a category across the table.
+
+    Such a row holds one text, either spread over several cells (a merged row) or
+    opened by a numeral: 一、就业增收（5项）, （二）安居工程, 第三部分 医疗保障. The
+    numeral is dropped; the count stays for the builder to check.
+    """
+    found: dict[int, str] = {}
+    for index, row in enumerate(rows):
+        texts = [c.text.strip() for c in row.cells if c.text.strip()]
+        if not texts or len(set(texts)) > 1 or row_number(compact(texts[0])) is not None:
+            continue
+        text = compact(texts[0])
+        match = _SECTION_NUMERAL.match(text)
+        if match is None and len(texts) < 2:
+            continue
+        name = text[match.end() :] if match else text
+        if name and len(name) <= _TITLE_LENGTH:
+            found[index] = name
+    return found
+
+
+def _section_cell(row: GridRow, section: Cell | None) -> Cell:
+    """A task row's category cell: its section's name, merged after the section's first row."""
+    if section is None:
+        return Cell(row.line, [""], position=row.position, last_line=row.line)
+    return Cell(
+        section.line if not section.merged else row.line,
+        section.lines,
+        position=section.position,
+        merged=section.merged,
+        last_line=section.line if not section.merged else row.line,
+    )
 
 
 def _cell(row: GridRow, column: int) -> Cell:
