@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from minsheng_cli import Notice, load_notice
 from minsheng_cli.ledger.records import LIGHT_LABELS, Light
 from minsheng_cli.models import UNCATEGORISED_LABEL
-from minsheng_cli.report import svg
+from minsheng_cli.report import palette, svg
 from minsheng_cli.report.figures import Options, compute
 from minsheng_cli.report.html import write_html
 from minsheng_cli.report.model import CategoryRow, Headline, Period, ReportFigures, UnitRow
@@ -385,7 +385,8 @@ def test_report_html_ranking_chart() -> None:
     rects = segments(ranking)
     assert len(rects) == sum(1 for u in ranked if u.lead_gap)
     fills = [r.get("fill") for r in rects]
-    expected = ["#2e9e4f" if (u.lead_gap or 0) > 0 else "#d93025" for u in ranked if u.lead_gap]
+    ahead, behind = palette.css(Light.GREEN), palette.css(Light.RED)
+    expected = [ahead if (u.lead_gap or 0) > 0 else behind for u in ranked if u.lead_gap]
     assert fills == expected
     [zero] = list(ranking.iter(f"{SVG}line"))
     axis = float(zero.get("x1", "nan"))

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from minsheng_cli.ledger.records import LIGHT_LABELS, Light
+from minsheng_cli.report import palette
 from minsheng_cli.report.model import CategoryRow, ReportFigures
 
 if TYPE_CHECKING:
@@ -51,15 +52,10 @@ _SANS = ("sans", "hei", "msyh", "yahei", "pingfang", "wqy")
 _SERIF = ("serif", "song", "sun", "ming", "kai", "fang")
 _WEIGHTS = ("bold", "black", "heavy", "light", "thin", "medium", "semi", "extra")
 # (light, colour): the segments from left to right.
-SEGMENTS: tuple[tuple[Light, str], ...] = (
-    (Light.DONE, "#2F6EBA"),
-    (Light.GREEN, "#3A9E4F"),
-    (Light.YELLOW, "#F2B01E"),
-    (Light.RED, "#D9342B"),
-    (Light.OVERDUE, "#7B4FA0"),
-    (Light.NONE, "#A6A6A6"),
+SEGMENTS: tuple[tuple[Light, str], ...] = tuple(
+    (light, palette.css(light)) for light in palette.SEGMENTS
 )
-_DARK_TEXT = {Light.YELLOW, Light.NONE}  # white on amber or grey is hard to read
+_DARK_TEXT = palette.DARK_INK
 _PROBE = "类灯"  # characters every CJK face has and Latin faces lack
 _MISSING = "\uffff"  # a noncharacter: every face draws its .notdef box for it
 

@@ -14,7 +14,7 @@ from typing import IO
 
 from minsheng_cli.ledger.records import LIGHT_LABELS, Light
 from minsheng_cli.models import UNCATEGORISED_LABEL
-from minsheng_cli.report import svg
+from minsheng_cli.report import palette, svg
 from minsheng_cli.report.model import ListedTask, ReportFigures, ShareRow
 from minsheng_cli.report.wording import chinese_date
 from minsheng_cli.serialize import clean_text
@@ -22,16 +22,12 @@ from minsheng_cli.serialize import clean_text
 _NONE = "（无）"
 _DASH = "—"
 _FONTS = '"Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Microsoft YaHei",sans-serif'
-# Chart order and colours: blue, green, amber, red, purple, grey.
-_LIGHTS: tuple[tuple[Light, str, str], ...] = (
-    (Light.DONE, "#2f6fd0", "#fff"),
-    (Light.GREEN, "#2e9e4f", "#fff"),
-    (Light.YELLOW, "#f2b200", "#222"),
-    (Light.RED, "#d93025", "#fff"),
-    (Light.OVERDUE, "#7b3fa0", "#fff"),
-    (Light.NONE, "#9e9e9e", "#fff"),
+# Chart order and colours (report/palette.py), with the ink for text on each.
+_LIGHTS: tuple[tuple[Light, str, str], ...] = tuple(
+    (light, palette.css(light), "#222" if light in palette.DARK_INK else "#fff")
+    for light in palette.SEGMENTS
 )
-_NEGATIVE, _POSITIVE = "#d93025", "#2e9e4f"
+_NEGATIVE, _POSITIVE = palette.css(Light.RED), palette.css(Light.GREEN)
 _HEADINGS = "一二三四五六七八九十"
 _KEEP_ROWS = 15  # a table this short is not split across printed pages
 

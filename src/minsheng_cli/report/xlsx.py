@@ -45,6 +45,7 @@ from minsheng_cli.export._xlsx_cells import (
     write_title,
 )
 from minsheng_cli.ledger.records import LIGHT_LABELS, Light
+from minsheng_cli.report import palette
 from minsheng_cli.report.model import ListedTask, ReportFigures, ShareRow
 from minsheng_cli.report.wording import chinese_date
 
@@ -59,15 +60,10 @@ _LIGHT_STYLE = {light: f"民生-报告-{label}" for light, label in LIGHT_LABELS
 
 # The chart's series and the 灯 cells' ground, light by light: strong for bars, pale for cells.
 _LIGHTS: list[tuple[Light, str, str]] = [
-    (Light.DONE, "4472C4", "D9E2F3"),
-    (Light.GREEN, "70AD47", "E2EFDA"),
-    (Light.YELLOW, "FFC000", "FFF2CC"),
-    (Light.RED, "E03C31", "F8CBAD"),
-    (Light.OVERDUE, "7030A0", "E4DFEC"),
-    (Light.NONE, "A6A6A6", "EDEDED"),
+    (light, palette.STRONG[light], palette.PALE[light]) for light in palette.SEGMENTS
 ]
-_AHEAD = "5B9BD5"
-_BEHIND = "E03C31"
+_AHEAD = palette.STRONG[Light.DONE]
+_BEHIND = palette.STRONG[Light.RED]
 
 _THIN = Side(style="thin", color="808080")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
