@@ -12,7 +12,7 @@ import typer
 import typer.core
 import typer.main
 
-from minsheng_cli.cli import chinese
+from minsheng_cli.cli import chinese, defaults
 from minsheng_cli.errors import MinshengError
 from minsheng_cli.loader import load_notice
 from minsheng_cli.models import Notice
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from typer._click.core import Command, Context, Parameter  # Typer's own copy of Click
 
 chinese.install()
+defaults.install()
 
 # Sub-apps by name → the module holding its `app`. Building one costs several milliseconds,
 # so the group adds it only when it is invoked, or when help lists every command.
