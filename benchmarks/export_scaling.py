@@ -17,9 +17,8 @@ import time
 from minsheng_cli.export import ExportFormat
 from minsheng_cli.export.document import ExportDocument
 from minsheng_cli.export.plan import writer_for
-from minsheng_cli.loader import bundled_notice_path
-from minsheng_cli.parser import parse_notice
-from minsheng_cli.source import SourceText, split_lines
+from minsheng_cli.notice.loader import bundled_notice_path, parse_notice
+from minsheng_cli.notice.source import SourceText, split_lines
 
 _NUMBER_CELL = re.compile(r"^\t(\d+)$")
 

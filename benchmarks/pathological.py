@@ -24,9 +24,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from minsheng_cli.loader import bundled_notice_path
-from minsheng_cli.parser import parse_notice
-from minsheng_cli.source import SourceText, split_lines
+from minsheng_cli.notice.loader import bundled_notice_path, parse_notice
+from minsheng_cli.notice.source import SourceText, split_lines
 
 TARGET = 0.5
 LIST_TARGET = 2.0

@@ -38,7 +38,7 @@ def build(folder: Path, size: int, seed: int = 2015) -> tuple[Path, Path]:
     """A notice of `size` tasks and a ledger of 10 × `size` reports on it."""
     from minsheng_cli.ledger.records import Report, Status
     from minsheng_cli.ledger.store import Ledger
-    from minsheng_cli.loader import load_notice
+    from minsheng_cli.notice.loader import load_notice
 
     notice_path = folder / f"notice-{size}.txt"
     notice_path.write_text("\n".join(synthetic_notice(size)) + "\n", encoding="utf-8")

@@ -11,7 +11,7 @@ import typer.main
 import typer.testing
 
 from minsheng_cli import Notice, load_notice
-from minsheng_cli.loader import bundled_notice_path
+from minsheng_cli.notice.loader import bundled_notice_path
 
 # Tests parse afresh unless a test turns the cache on itself (tests/test_cache.py).
 os.environ["MINSHENG_NO_CACHE"] = "1"

@@ -79,7 +79,7 @@ def sample_figures(
 
 
 if __name__ == "__main__":
-    from minsheng_cli.loader import load_notice
+    from minsheng_cli.notice.loader import load_notice
 
     folder = Path(sys.argv[1] if len(sys.argv) > 1 else ".")
     figures = sample_figures(load_notice(), Period.YEAR)

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from minsheng_cli import Notice, load_notice
-from minsheng_cli.loader import bundled_notice_path
 from minsheng_cli.models import DeadlineKind, Recipient
+from minsheng_cli.notice.loader import bundled_notice_path
 from minsheng_cli.trusted import construct, dump
 
 from .conftest import DATA

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from minsheng_cli.cli import app
 from minsheng_cli.cli import options as cli_options
-from minsheng_cli.loader import load_notice
+from minsheng_cli.notice.loader import load_notice
 from minsheng_cli.query import all_recipients, all_units
 
 from .conftest import DATA

@@ -9,8 +9,8 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from minsheng_cli.cli import app
-from minsheng_cli.loader import load_notice
 from minsheng_cli.models import CorrectionField, Severity
+from minsheng_cli.notice.loader import load_notice
 
 runner = CliRunner()
 

@@ -4,9 +4,9 @@ import datetime as dt
 
 import pytest
 
-from minsheng_cli import deadlines
-from minsheng_cli.deadlines import parse_deadline
 from minsheng_cli.models import DeadlineKind, Milestone
+from minsheng_cli.notice import deadlines
+from minsheng_cli.notice.deadlines import parse_deadline
 
 D = dt.date
 

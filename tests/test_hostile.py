@@ -48,8 +48,6 @@ from minsheng_cli import (
     Notice,
     NoticeError,
     _fs,
-    cache,
-    deadlines,
     load_notice,
     query,
     units,
@@ -64,11 +62,11 @@ from minsheng_cli.export.files import atomic_write, unique_paths
 from minsheng_cli.export.plan import plan_export, prepare_targets, write_planned
 from minsheng_cli.export.text import write_markdown
 from minsheng_cli.export.xlsx import write_xlsx
-from minsheng_cli.loader import bundled_notice_path
-from minsheng_cli.parser import parse_notice
+from minsheng_cli.notice import cache, deadlines
+from minsheng_cli.notice.loader import bundled_notice_path, parse_notice
+from minsheng_cli.notice.source import NOTICE_LIMIT, SourceText, read_source, split_lines
 from minsheng_cli.query import TaskFilter, select
 from minsheng_cli.serialize import csv_safe
-from minsheng_cli.source import NOTICE_LIMIT, SourceText, read_source, split_lines
 
 from .conftest import DATA, ROOT
 
@@ -161,9 +159,9 @@ def test_input_notice_of_exactly_the_limit_is_read(tmp_path: Path) -> None:
     data = _in_seed()
     path.write_bytes(data)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("minsheng_cli.source.NOTICE_LIMIT", len(data))
+        patch.setattr("minsheng_cli.notice.source.NOTICE_LIMIT", len(data))
         assert len(load_notice(path).tasks) == 80
-        patch.setattr("minsheng_cli.source.NOTICE_LIMIT", len(data) - 1)
+        patch.setattr("minsheng_cli.notice.source.NOTICE_LIMIT", len(data) - 1)
         with pytest.raises(NoticeError, match="上限"):
             load_notice(path)
 
@@ -239,8 +237,8 @@ _IN_FULLMATCH_ONLY: set[str] = set()  # patterns only ever fullmatched may go he
 
 def test_input_pattern_audit_found_the_known_patterns() -> None:
     # A guard on the collector itself: the property test below must see these.
-    for name in ("metadata._DOC_NUMBER", "parser._LABEL", "table._ROW_NUMBER", "metadata._TOTALS"):
-        assert f"minsheng_cli.{name}" in _IN_PATTERNS
+    for name in ("metadata._DOC_NUMBER", "builder._LABEL", "table._ROW_NUMBER", "metadata._TOTALS"):
+        assert f"minsheng_cli.notice.{name}" in _IN_PATTERNS
     assert sum(name.startswith("data/deadlines.toml") for name in _IN_PATTERNS) >= 10
 
 
@@ -683,7 +681,7 @@ def test_input_key_covers_every_package_file_and_extra_files(
     _in_cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     fingerprint = cache._package_fingerprint()
-    for name in ("parser.py", "cli/app.py", "export/xlsx.py", "data/deadlines.toml"):
+    for name in ("notice/builder.py", "cli/app.py", "export/xlsx.py", "data/deadlines.toml"):
         assert f"\n{name}:" in f"\n{fingerprint}", name
     package = tmp_path / "pkg"
     (package / "sub" / "deeper").mkdir(parents=True)
@@ -756,8 +754,8 @@ def test_input_cache_without_posix_safeguards(
 
 
 _IN_POSIX_ONLY = {"fcntl", "pwd", "grp", "termios", "resource", "posix"}
-_IN_MINE = ["source", "loader", "metadata", "parser", "table", "numerals", "deadlines"]
-_IN_MINE += ["units", "cache", "_data", "models"]
+_IN_MINE = ["source", "loader", "metadata", "builder", "table", "numerals", "deadlines", "cache"]
+_IN_MINE = [f"notice/{name}" for name in _IN_MINE] + ["units", "_data", "models"]
 
 
 def _in_imports(tree: ast.AST) -> Iterator[tuple[str, bool]]:
@@ -1976,7 +1974,7 @@ _out_cell = st.lists(
 @pytest.fixture
 def _out_parse_once(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Parse each fuzzed notice once for all eight commands, not eight times, to stay fast."""
-    from minsheng_cli.loader import load_notice
+    from minsheng_cli.notice.loader import load_notice
 
     memo: dict[tuple[object, object, object], object] = {}
 

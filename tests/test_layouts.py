@@ -16,8 +16,8 @@ from typer.testing import CliRunner
 
 from minsheng_cli import Notice
 from minsheng_cli.cli import app
-from minsheng_cli.parser import parse_reading
-from minsheng_cli.readers import read_notice
+from minsheng_cli.notice.builder import parse_reading
+from minsheng_cli.notice.readers import read_notice
 
 runner = CliRunner()
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from minsheng_cli import Notice
-from minsheng_cli.metadata import parse_front_matter
+from minsheng_cli.notice.metadata import parse_front_matter
 
 
 def test_seed_metadata(notice: Notice) -> None:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from minsheng_cli.numerals import to_int
+from minsheng_cli.notice.numerals import to_int
 
 
 @pytest.mark.parametrize(

@@ -8,8 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from minsheng_cli import Notice, NoticeError, load_notice
-from minsheng_cli.parser import parse_notice
-from minsheng_cli.source import SourceText, split_lines
+from minsheng_cli.notice.loader import parse_notice
+from minsheng_cli.notice.source import SourceText, split_lines
 
 from .conftest import DATA
 

@@ -25,10 +25,10 @@ from typer.testing import CliRunner
 
 from minsheng_cli import Notice, NoticeError, Task, load_notice
 from minsheng_cli.cli import app
-from minsheng_cli.loader import bundled_notice_path
-from minsheng_cli.readers import kind_of
-from minsheng_cli.source import split_lines
-from minsheng_cli.table import find_table
+from minsheng_cli.notice.loader import bundled_notice_path
+from minsheng_cli.notice.readers import kind_of
+from minsheng_cli.notice.source import split_lines
+from minsheng_cli.notice.table import find_table
 
 runner = CliRunner()
 
@@ -346,7 +346,7 @@ def test_text_needs_no_reader_module() -> None:
     code = (
         "import sys; from minsheng_cli import load_notice; load_notice(); "
         "print(sorted(m for m in sys.modules if m.startswith(('openpyxl', 'docx', 'html.parser',"
-        " 'minsheng_cli.readers.'))))"
+        " 'minsheng_cli.notice.readers.'))))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "['minsheng_cli.readers.text']"
+    assert out.stdout.strip() == "['minsheng_cli.notice.readers.text']"

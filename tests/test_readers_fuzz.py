@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from minsheng_cli import NoticeError
-from minsheng_cli.parser import parse_reading
-from minsheng_cli.readers import read_notice
+from minsheng_cli.notice.builder import parse_reading
+from minsheng_cli.notice.readers import read_notice
 
 _FAST = settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None

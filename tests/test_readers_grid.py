@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from minsheng_cli import Notice
-from minsheng_cli.parser import parse_reading
-from minsheng_cli.readers import read_notice
+from minsheng_cli.notice.builder import parse_reading
+from minsheng_cli.notice.readers import read_notice
 
 HEAD = "<tr><th>序号</th><th>类别</th><th>工作内容</th><th>完成时限</th><th>责任单位</th></tr>"
 

@@ -7,8 +7,8 @@ import pytest
 from minsheng_cli import Notice
 from minsheng_cli.errors import OverlayError
 from minsheng_cli.models import RecipientRole
+from minsheng_cli.notice.recipients import city_of, expand, recipient_table, unused_groups
 from minsheng_cli.overlay import read_overlay
-from minsheng_cli.recipients import city_of, expand, recipient_table, unused_groups
 
 # Checked by hand against data/notice.txt: every task whose units cell names
 # 各县（市）区 (36, lines such as 125 "各县(市)区" and 555 "县（市）区、开发区") or 各城区 (20).

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from minsheng_cli import Notice, NoticeError, load_notice
-from minsheng_cli.source import decode, read_source, split_lines
+from minsheng_cli.notice.source import decode, read_source, split_lines
 
 
 def _encodings(text: str) -> dict[str, bytes]:

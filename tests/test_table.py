@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from minsheng_cli.table import find_cells, find_table
+from minsheng_cli.notice.table import find_cells, find_table
 
 HEADER = [
     "\t序号",

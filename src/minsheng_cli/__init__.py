@@ -22,7 +22,7 @@ _EXPORTS = {
     "MinshengError": "errors",
     "NoticeError": "errors",
     "QueryError": "errors",
-    "load_notice": "loader",
+    "load_notice": "notice.loader",
 }
 
 __all__ = [
@@ -42,7 +42,6 @@ __all__ = [
 
 if TYPE_CHECKING:
     from minsheng_cli.errors import ExportError, MinshengError, NoticeError, QueryError
-    from minsheng_cli.loader import load_notice
     from minsheng_cli.models import (
         Deadline,
         DeadlineKind,
@@ -52,6 +51,7 @@ if TYPE_CHECKING:
         Severity,
         Task,
     )
+    from minsheng_cli.notice.loader import load_notice
 
 
 def __getattr__(name: str) -> Any:

@@ -5,10 +5,10 @@ editing it. Each section is read by the module that owns it, named in
 `_SECTIONS` so that a module is imported only when an overlay uses its section.
 A section that no module owns is an error naming the file and line.
 
-    [recipients.groups]               # minsheng_cli.recipients
+    [recipients.groups]               # minsheng_cli.notice.recipients
     "开发区" = ["高新区", "经开区", "中新食品区", "北大湖开发区"]
 
-    [[corrections]]                   # minsheng_cli.corrections, with [aliases]
+    [[corrections]]                   # minsheng_cli.notice.corrections, with [aliases]
 """
 
 from __future__ import annotations
@@ -24,9 +24,9 @@ OVERLAY_NAME = "minsheng.toml"
 """The overlay found beside a notice given with --notice."""
 
 _SECTIONS = {
-    "recipients": "minsheng_cli.recipients",
-    "corrections": "minsheng_cli.corrections",
-    "aliases": "minsheng_cli.corrections",
+    "recipients": "minsheng_cli.notice.recipients",
+    "corrections": "minsheng_cli.notice.corrections",
+    "aliases": "minsheng_cli.notice.corrections",
 }
 """Section name → the module that reads it."""
 

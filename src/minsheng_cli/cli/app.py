@@ -14,8 +14,8 @@ import typer.main
 
 from minsheng_cli.cli import chinese, defaults
 from minsheng_cli.errors import MinshengError
-from minsheng_cli.loader import load_notice
 from minsheng_cli.models import Notice
+from minsheng_cli.notice.loader import load_notice
 
 if TYPE_CHECKING:
     from typer._click.core import Command, Context, Parameter  # Typer's own copy of Click

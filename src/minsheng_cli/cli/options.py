@@ -102,7 +102,7 @@ def _completing_notice(ctx: typer.Context) -> Notice | None:
     import os
 
     from minsheng_cli.errors import MinshengError
-    from minsheng_cli.loader import load_notice
+    from minsheng_cli.notice.loader import load_notice
 
     given = ctx.params.get("notice") or os.environ.get("MINSHENG_NOTICE") or None
     try:

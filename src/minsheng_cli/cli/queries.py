@@ -25,8 +25,8 @@ from minsheng_cli.cli.options import (
 )
 from minsheng_cli.cli.output import display, emit, emit_tasks
 from minsheng_cli.errors import NoticeError, QueryError
-from minsheng_cli.loader import load_notice
 from minsheng_cli.models import Notice
+from minsheng_cli.notice.loader import load_notice
 from minsheng_cli.trusted import dump
 
 

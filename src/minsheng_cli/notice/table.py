@@ -6,7 +6,7 @@ next cell starts. Cells are then grouped into rows: a cell holding only a
 number starts a row.
 
 The same Table, Row and Cell also carry what the other readers found (see
-readers/grid.py): there a "line" is a row of the table or the sheet.
+grid.py): there a "line" is a row of the table or the sheet.
 """
 
 from __future__ import annotations

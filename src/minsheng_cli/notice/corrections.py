@@ -186,8 +186,8 @@ def _deadline(overlay: Overlay, entry: _Entry, task: Task) -> Any:
     """The deadline `now` says: a YYYY-MM-DD date, or a phrase read as the notice's are."""
     import datetime as dt
 
-    from minsheng_cli.deadlines import parse_deadline
     from minsheng_cli.models import Deadline, DeadlineKind
+    from minsheng_cli.notice.deadlines import parse_deadline
 
     text = entry.now.strip()
     try:

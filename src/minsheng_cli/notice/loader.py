@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from minsheng_cli import cache
 from minsheng_cli._data import DATA_DIR
 from minsheng_cli.errors import MinshengError
 from minsheng_cli.models import Notice
+from minsheng_cli.notice import cache
+from minsheng_cli.notice.source import SourceText, read_bytes
 from minsheng_cli.overlay import find_overlay
-from minsheng_cli.source import read_bytes
 
 BUNDLED_NAME = "内置通知 data/notice.txt"
 """How messages and `info` refer to the notice shipped with the package."""
@@ -22,7 +22,7 @@ def bundled_notice_path() -> Path:
     if packaged.is_file():
         return packaged
     # An editable install runs from the source tree, where the file sits at the top.
-    return Path(__file__).resolve().parents[2] / "data" / "notice.txt"
+    return Path(__file__).resolve().parents[3] / "data" / "notice.txt"
 
 
 def load_notice(
@@ -46,11 +46,11 @@ def load_notice(
     notice = cache.load(entry)
     if notice is None:
         # Imported here: a cache hit needs neither the parser nor its regexes and tables.
-        from minsheng_cli.corrections import apply_corrections
+        from minsheng_cli.notice.builder import parse_reading
+        from minsheng_cli.notice.corrections import apply_corrections
+        from minsheng_cli.notice.readers import read_notice
+        from minsheng_cli.notice.recipients import apply_recipients
         from minsheng_cli.overlay import read_overlay
-        from minsheng_cli.parser import parse_reading
-        from minsheng_cli.readers import read_notice
-        from minsheng_cli.recipients import apply_recipients
 
         read = read_overlay(overlay) if overlay else None
         # The kind (text, docx, html, xlsx) comes from the bytes, whatever the file's name.
@@ -60,3 +60,11 @@ def load_notice(
         notice = apply_recipients(notice, read)
         cache.store(entry, notice)
     return notice
+
+
+def parse_notice(source: SourceText, year: int | None = None) -> Notice:
+    """Parse a decoded text notice. Raises NoticeError only when nothing usable remains."""
+    from minsheng_cli.notice.builder import parse_reading
+    from minsheng_cli.notice.readers.text import text_reading
+
+    return parse_reading(text_reading(source), year)

@@ -17,8 +17,9 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from minsheng_cli.errors import NoticeError
-from minsheng_cli.readers import Reading, open_zip, zip_part
-from minsheng_cli.readers.grid import Grid, GridCell, GridRow, check_size, grid_lines, grid_table
+from minsheng_cli.notice.grid import Grid, GridCell, GridRow, check_size, grid_lines, grid_table
+from minsheng_cli.notice.readers import open_zip, zip_part
+from minsheng_cli.notice.reading import Reading
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _P, _TBL, _TR, _TC, _SDT = (f"{_W}{name}" for name in ("p", "tbl", "tr", "tc", "sdt"))

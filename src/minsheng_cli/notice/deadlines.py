@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from minsheng_cli._data import load_table
 from minsheng_cli.models import Deadline, DeadlineKind, Milestone
-from minsheng_cli.numerals import NUMERAL, to_int
+from minsheng_cli.notice.numerals import NUMERAL, to_int
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

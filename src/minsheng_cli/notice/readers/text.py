@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from minsheng_cli.readers import Reading
-from minsheng_cli.source import SourceText, read_source
-from minsheng_cli.table import find_table
+from minsheng_cli.notice.reading import Reading
+from minsheng_cli.notice.source import SourceText, read_source
+from minsheng_cli.notice.table import find_table
 
 NO_TABLE = "没有找到分工表：缺少以制表符开头的表头（序号、工作内容、完成时限、责任单位）"
 

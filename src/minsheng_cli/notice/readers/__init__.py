@@ -1,7 +1,7 @@
 """Notice files to a Reading: the kind told from the bytes, then one reader per kind.
 
 - text: the plain-text dump (readers/text.py);
-- docx, html, xlsx: a table of the file becomes a grid (readers/grid.py), and
+- docx, html, xlsx: a table of the file becomes a grid (notice/grid.py), and
   the grid the same Table the text dump gives.
 
 Each reader is imported only when a notice of its kind is read. Kinds this
@@ -11,17 +11,15 @@ refused with a message that says how to save them as .docx or .xlsx.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from minsheng_cli.errors import NoticeError
-from minsheng_cli.models import Problem
+from minsheng_cli.notice.reading import Reading
 
 if TYPE_CHECKING:
     import zipfile
 
-    from minsheng_cli.table import Table
 
 PART_LIMIT = 256 * 1024 * 1024
 """The largest part of a .docx or .xlsx unpacked, in bytes (a zip bomb stops here)."""
@@ -32,43 +30,23 @@ _HTML_MARKS = ("<html", "<!doctype html", "<table")
 _HTML_HEAD = 1024
 
 
-@dataclass
-class Reading:
-    """What a reader found: the table, the text before it, and lines to quote.
-
-    `lines` are what `lines` and problem line numbers count: the text's lines for
-    a text notice; for the other kinds, line N shows row N of the table (Word, web
-    page) or of the sheet (Excel), so that a task's lines are its rows.
-    """
-
-    path: str
-    kind: str
-    encoding: str
-    lines: list[str]
-    front: list[str]
-    table: Table | None
-    no_table: str
-    """The message when `table` is None."""
-    problems: list[Problem] = field(default_factory=list)
-
-
 def read_notice(path: Path, data: bytes, *, name: str | None = None) -> Reading:
     """The Reading of a notice's bytes, whatever its kind; NoticeError if unusable."""
     shown = name or str(path)
     kind = kind_of(data, shown)
     if kind == "docx":
-        from minsheng_cli.readers.docx import read_docx
+        from minsheng_cli.notice.readers.docx import read_docx
 
         return read_docx(data, shown)
     if kind == "xlsx":
-        from minsheng_cli.readers.xlsx import read_xlsx
+        from minsheng_cli.notice.readers.xlsx import read_xlsx
 
         return read_xlsx(data, shown)
     if kind == "html":
-        from minsheng_cli.readers.html import read_html
+        from minsheng_cli.notice.readers.html import read_html
 
         return read_html(data, shown)
-    from minsheng_cli.readers.text import read_text
+    from minsheng_cli.notice.readers.text import read_text
 
     return read_text(path, data, shown)
 

@@ -8,7 +8,7 @@ marked merged. Formulas give their cached values. Positions are the sheet's
 own: 分工表!C12; a task's lines are its sheet rows.
 
 This tool's own export reads back: its 牵头单位 and 配合单位 columns make the
-units (see grid.py), "（未标注类别）" reads as no category (parser.py), and its
+units (see grid.py), "（未标注类别）" reads as no category (builder.py), and its
 截止日期 and hidden 全部责任单位 columns are not read (their headers are not
 among data/columns.toml's).
 """
@@ -23,8 +23,9 @@ import zipfile
 from typing import TYPE_CHECKING, Any, cast
 
 from minsheng_cli.errors import NoticeError
-from minsheng_cli.readers import PART_LIMIT, Reading, open_zip, zip_part
-from minsheng_cli.readers.grid import Grid, GridCell, GridRow, check_size, grid_lines, grid_table
+from minsheng_cli.notice.grid import Grid, GridCell, GridRow, check_size, grid_lines, grid_table
+from minsheng_cli.notice.readers import PART_LIMIT, open_zip, zip_part
+from minsheng_cli.notice.reading import Reading
 
 if TYPE_CHECKING:
     from openpyxl.worksheet._read_only import ReadOnlyWorksheet

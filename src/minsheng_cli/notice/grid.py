@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from minsheng_cli.table import Cell, Row, Table, header_names, row_number
+from minsheng_cli.notice.table import Cell, Row, Table, header_names, row_number
 
 MAX_CELLS = 4_000_000
 """The most cells a grid may hold once merges are spread: a notice has a few thousand."""

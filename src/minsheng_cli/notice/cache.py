@@ -50,7 +50,7 @@ MAX_AGE = 30 * 24 * 3600.0
 PRUNE_EVERY = 24 * 3600.0
 STALE_TEMPORARY = 24 * 3600.0
 
-_PACKAGE = Path(__file__).parent
+_PACKAGE = Path(__file__).parent.parent
 _SUFFIX = ".entry"
 _TEMP_PREFIX = ".entry."
 _MAGIC = b"minsheng-cache-1 sha256="

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from minsheng_cli.numerals import NUMERAL, to_int
+from minsheng_cli.notice.numerals import NUMERAL, to_int
 
 # 吉政办发〔2015〕12号. The prefix starts only where a run of non-spaces starts (the
 # lookbehind): a lazy \S*? tried at every character of a long line is quadratic.

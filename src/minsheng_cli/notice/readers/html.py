@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 from minsheng_cli.errors import NoticeError
-from minsheng_cli.readers import Reading
-from minsheng_cli.readers.grid import Grid, GridCell, GridRow, check_size, grid_lines, grid_table
-from minsheng_cli.source import decode_text
+from minsheng_cli.notice.grid import Grid, GridCell, GridRow, check_size, grid_lines, grid_table
+from minsheng_cli.notice.reading import Reading
+from minsheng_cli.notice.source import decode_text
 
 # <meta charset="gbk"> or <meta http-equiv="Content-Type" content="text/html; charset=gbk">.
 _CHARSET = re.compile(r"""<meta[^>]{0,512}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{1,40})""", re.I)

@@ -7,9 +7,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from minsheng_cli.deadlines import parse_deadline
 from minsheng_cli.errors import NoticeError
-from minsheng_cli.metadata import FrontMatter, parse_front_matter, year_in
 from minsheng_cli.models import (
     UNCATEGORISED,
     UNCATEGORISED_LABEL,
@@ -21,10 +19,11 @@ from minsheng_cli.models import (
     Severity,
     Task,
 )
-from minsheng_cli.numerals import NUMERAL, to_int
-from minsheng_cli.readers import Reading
-from minsheng_cli.source import SourceText
-from minsheng_cli.table import MAX_TASK_NUMBER, Cell, Row, Table
+from minsheng_cli.notice.deadlines import parse_deadline
+from minsheng_cli.notice.metadata import FrontMatter, parse_front_matter, year_in
+from minsheng_cli.notice.numerals import NUMERAL, to_int
+from minsheng_cli.notice.reading import Reading
+from minsheng_cli.notice.table import MAX_TASK_NUMBER, Cell, Row, Table
 from minsheng_cli.units import canonical_unit, split_units
 
 # A vertical category label once its lines are joined: 就业增收（5项）. The count is optional.
@@ -42,13 +41,6 @@ class _Label:
     count: int | None
     line: int
     position: str
-
-
-def parse_notice(source: SourceText, year: int | None = None) -> Notice:
-    """Parse a decoded text notice. Raises NoticeError only when nothing usable remains."""
-    from minsheng_cli.readers.text import text_reading
-
-    return parse_reading(text_reading(source), year)
 
 
 def parse_reading(reading: Reading, year: int | None = None) -> Notice:
