@@ -8,6 +8,7 @@ import io
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from docx import Document
@@ -258,3 +259,94 @@ def test_validate_says_once_that_there_is_no_deadline(tmp_path: Path) -> None:
     # One warning for the table, none a task; the other says the table has no categories.
     assert [p["code"] for p in problems] == ["no-deadline-column", "missing-category"]
     assert problems[0]["message"] == "分工表没有“完成时限”列：3项事项都没有完成时限"
+
+
+@pytest.mark.parametrize("kind", sorted(WRITERS))
+def test_project_name_and_leader_are_fields(kind: str) -> None:
+    notice = _parse(kind, NO_DEADLINE)
+    assert [t.title for t in notice.tasks] == ["幼儿园建设", "道路改造", "助餐服务"]
+    assert [t.leader for t in notice.tasks] == ["张三", "李四", "张三"]
+    assert [t.leader for t in _parse(kind, SEPARATE_UNITS).tasks] == [None, None]
+
+
+@pytest.mark.parametrize(
+    ("kind", "position"), [("docx", "表1第5行"), ("html", "表1第5行"), ("xlsx", "分工表!A6")]
+)
+def test_problems_say_where_in_the_files_own_terms(kind: str, position: str) -> None:
+    # 安居工程 says 2 and holds 1: the warning points at its section row.
+    [problem] = [p for p in _parse(kind, SECTION_ROWS).problems if p.code == "count-mismatch"]
+    assert problem.position == position
+
+
+def test_validate_shows_the_position(tmp_path: Path) -> None:
+    path = tmp_path / "notice.xlsx"
+    path.write_bytes(_xlsx(SECTION_ROWS))
+    result = runner.invoke(app, ["validate", "--notice", str(path), "--format", "csv"])
+    assert "分工表!A6" in result.stdout
+    table = runner.invoke(app, ["validate", "--notice", str(path)], terminal_width=120)
+    assert "分工表!A6" in table.stdout
+
+
+# One table per category, each titled in a paragraph above it.
+PER_CATEGORY = [
+    ("一、就业增收（2项）", [SECTION_ROWS[0], SECTION_ROWS[2], SECTION_ROWS[3]]),
+    ("二、安居工程", [SECTION_ROWS[0], SECTION_ROWS[5]]),
+    ("（三）医疗保障（1项）", [SECTION_ROWS[0], SECTION_ROWS[7]]),
+]
+
+
+def _per_category_docx(parts: list[tuple[str, Layout]]) -> bytes:
+    document = Document()
+    document.add_paragraph(TITLE)
+    for title, rows in parts:
+        document.add_paragraph(title)
+        table = document.add_table(rows=len(rows), cols=len(rows[0]))
+        for r, row in enumerate(rows):
+            for c, text in enumerate(row):
+                table.cell(r, c).text = text
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _per_category_html(parts: list[tuple[str, Layout]]) -> bytes:
+    html = [f'<html><head><meta charset="gbk"></head><body><h2>{TITLE}</h2>']
+    for title, rows in parts:
+        html.append(f"<h3>{title}</h3><table>")
+        cells = ("".join(f"<td>{c.replace(chr(10), '<br>')}</td>" for c in row) for row in rows)
+        html += [f"<tr>{row}</tr>" for row in cells]
+        html.append("</table>")
+    return ("\n".join(html) + "</body></html>").encode("gbk")
+
+
+@pytest.mark.parametrize(
+    ("kind", "write"), [("docx", _per_category_docx), ("html", _per_category_html)]
+)
+def test_one_table_per_category(kind: str, write: Callable[[Any], bytes]) -> None:
+    notice = parse_reading(read_notice(Path(f"n.{kind}"), write(PER_CATEGORY)))
+    assert [t.number for t in notice.tasks] == [1, 2, 3, 4]
+    assert [t.category for t in notice.tasks] == ["就业增收", "就业增收", "安居工程", "医疗保障"]
+    assert [t.position for t in notice.tasks] == ["表1第2行", "表1第3行", "表2第2行", "表3第2行"]
+    assert [t.units for t in notice.tasks][-1] == ["区卫健局", "区财政局"]
+    assert notice.meta.category_counts == {"就业增收": 2, "安居工程": None, "医疗保障": 1}
+    assert notice.meta.year == 2021
+    assert notice.meta.attachment_title == TITLE
+    assert not [p for p in notice.problems if p.code != "count-mismatch"], notice.problems
+    # Each task quotes its own row, whichever table it is in.
+    assert [notice.source_excerpt(t)[0][1].split("\t")[1] for t in notice.tasks] == [
+        "1", "2", "3", "4"
+    ]  # fmt: skip
+
+
+def test_a_title_names_no_category_when_a_table_has_a_column() -> None:
+    with_column: Layout = [["序号", "类别", "工作内容", "完成时限", "责任单位"]]
+    with_column.append(["1", "文化惠民", "建设农家书屋", "年底前", "区文旅局"])
+    parts = [*PER_CATEGORY[:1], ("二、其他", with_column)]
+    notice = parse_reading(read_notice(Path("n.docx"), _per_category_docx(parts)))
+    assert [t.category for t in notice.tasks] == [None, None, "文化惠民"]
+
+
+def test_a_table_without_a_title_leaves_its_tasks_uncategorised() -> None:
+    parts = [PER_CATEGORY[0], ("", PER_CATEGORY[1][1])]
+    notice = parse_reading(read_notice(Path("n.html"), _per_category_html(parts)))
+    assert [t.category for t in notice.tasks] == ["就业增收", "就业增收", None]

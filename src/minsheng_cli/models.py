@@ -154,6 +154,13 @@ class Task(BaseModel):
         description="该事项在通知中的位置，按通知的格式书写：文本为“第26行”，"
         "Word、网页为“表1第3行”，Excel 为“分工表!A5”",
     )
+    title: str | None = Field(
+        default=None,
+        description="项目名称（表中项目名称与主要内容分列时）；它也写在工作内容的开头",
+    )
+    leader: str | None = Field(
+        default=None, description="责任领导或分管领导（表中有此列时）；没有时为 null"
+    )
     recipients: list[Recipient] = Field(
         default_factory=list,
         description="实际接收单位：直接点名的单位，以及统称（如“各城区”）代表的每个单位；"
@@ -184,6 +191,11 @@ class Problem(BaseModel):
     message: str = Field(description="中文说明")
     line: int | None = Field(default=None, description="相关行号")
     task: int | None = Field(default=None, description="相关事项序号")
+    position: str | None = Field(
+        default=None,
+        description="问题在通知中的位置，按通知的格式书写（如“表1第3行第2列”“分工表!C12”）；"
+        "文本通知为 null，看 line",
+    )
 
 
 class NoticeMeta(BaseModel):

@@ -475,7 +475,7 @@ def problems_table(problems: Sequence[Problem], path: str) -> RenderableType:
     table.add_column("说明", ratio=1, overflow="fold")
     for problem in problems:
         level = _SEVERITY_LABELS[problem.severity]
-        where = f"第{problem.line}行" if problem.line else "—"
+        where = problem.position or (f"第{problem.line}行" if problem.line else "—")
         table.add_row(
             Text(level, style={"错误": "red", "警告": "yellow"}.get(level, "green")),
             Text(where),

@@ -312,8 +312,11 @@ def validate(
         table=lambda: display().problems_table(problems, path),
         records=lambda: [dump(p) for p in problems],
         rows=lambda: (
-            ["级别", "行号", "序号", "代码", "说明"],
-            [[p.severity.value, p.line or "", p.task or "", p.code, p.message] for p in problems],
+            ["级别", "行号", "位置", "序号", "代码", "说明"],
+            [
+                [p.severity.value, p.line or "", p.position or "", p.task or "", p.code, p.message]
+                for p in problems
+            ],
         ),
     )
     errors = sum(1 for p in problems if p.severity is Severity.ERROR)

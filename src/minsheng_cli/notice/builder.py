@@ -99,9 +99,22 @@ def parse_reading(reading: Reading, year: int | None = None) -> Notice:
         source=reading.path,
         encoding=reading.encoding,
     )
+    if reading.kind != "text":
+        problems = _placed(problems, table)
     notice = Notice(meta=meta, tasks=tasks, problems=sorted(problems, key=_problem_order))
     notice._source_lines = reading.lines
     return notice
+
+
+def _placed(problems: list[Problem], table: Table) -> list[Problem]:
+    """Problems of a Word, web or Excel notice say where they are in its own terms."""
+    where = table.positions
+    return [
+        problem.model_copy(update={"position": where[problem.line]})
+        if problem.position is None and problem.line in where
+        else problem
+        for problem in problems
+    ]
 
 
 def _line(lines: list[str], number: int) -> str | None:
@@ -250,9 +263,8 @@ class _Builder:
         return label.name
 
     def _task(self, row: Row, category: str | None, field: dict[str, Cell | None]) -> Task | None:
-        content = _titled(
-            _join_text(_parts(field.get("title"))), _join_text(_parts(field.get("content")))
-        )
+        title = _join_text(_parts(field.get("title")))
+        content = _titled(title, _join_text(_parts(field.get("content"))))
         if not content:
             self.problems.append(
                 _warning(
@@ -302,6 +314,8 @@ class _Builder:
             units_as_written=written,
             lines=LineSpan(start=row.line, end=row.end),
             position=row.position or None,
+            title=title if title and title != content else None,
+            leader=_join_text(_parts(field.get("leader"))) or None,
         )
 
     def _check_numbers(self, tasks: list[Task]) -> None:

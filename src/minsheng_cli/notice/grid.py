@@ -64,6 +64,19 @@ class Grid:
     """The text before the table, a line per paragraph: 文号, issuer, title, 附件 line."""
     title: str | None = None
     """The table's caption, when the reader found one outside the rows."""
+    lead: list[str] | None = None
+    """The text between the table before this one (or the start) and this one; None: front."""
+    offset: int = 0
+    """How far its rows' lines were moved on, so that lines stay unique over several tables."""
+
+
+@dataclass
+class Found:
+    """The allocation table a file holds, the lines that quote it and the text before it."""
+
+    table: Table
+    lines: list[str]
+    front: list[str]
 
 
 def compact(text: str) -> str:
@@ -120,6 +133,7 @@ def grid_table(grid: Grid) -> Table | None:
                 if not c.merged and c.text.strip()
             ]
     head = grid.rows[header]
+    places = {row.line: (grid.place, row.line - grid.offset) for row in grid.rows}
     return Table(
         start_line=grid.rows[0].line,
         header_line=head.line,
@@ -129,18 +143,109 @@ def grid_table(grid: Grid) -> Table | None:
         stray_cells=stray,
         trailing_line=None,
         place=grid.place,
+        places=places if grid.offset else {},
+        positions={row.line: row.position for row in grid.rows},
     )
 
 
-def grid_lines(grid: Grid) -> list[str]:
+def find_tables(grids: list[Grid]) -> Found | None:
+    """The allocation table among a file's tables, or None when none has its header.
+
+    Several tables with the header are one table in parts, as when each category
+    has a table of its own. Their rows' lines run on from one table to the next.
+    When none of them has a category column or section rows, the title above
+    each one (一、就业增收（5项）) names the category of its rows.
+    """
+    found: list[tuple[Grid, Table]] = []
+    offset = 0
+    for grid in grids:
+        if found and grid.rows:
+            grid.offset = offset
+            for row in grid.rows:
+                row.line += offset
+        table = grid_table(grid)
+        if table is not None:
+            found.append((grid, table))
+            offset = max(row.line for row in grid.rows)
+    if not found:
+        return None
+    first_grid, first = found[0]
+    if len(found) == 1:
+        return Found(first, grid_lines(first_grid), first_grid.front)
+    titled = not any("category" in table.columns for _, table in found)
+    columns = list(dict.fromkeys(key for _, table in found for key in table.columns))
+    if titled:
+        columns.insert(1, "category")
+    rows: list[Row] = []
+    stray: list[Cell] = []
+    positions: dict[int, str] = {}
+    places: dict[int, tuple[str, int]] = {}
+    for grid, table in found:
+        title = _table_title(grid) if titled else None
+        for index, task_row in enumerate(table.rows):
+            cells = dict(zip(table.columns[1:], task_row.cells, strict=True))
+            if titled:
+                cells["category"] = Cell(
+                    task_row.line,
+                    [title or ""],
+                    position=f"{grid.place}上方的标题",
+                    merged=index > 0 or not title,
+                    last_line=task_row.line,
+                )
+            task_row.cells = [
+                cells.get(key)
+                or Cell(task_row.line, [""], position=task_row.position, last_line=task_row.line)
+                for key in columns[1:]
+            ]
+            rows.append(task_row)
+        stray += table.stray_cells
+        positions.update(table.positions)
+        places.update({line.line: (grid.place, line.line - grid.offset) for line in grid.rows})
+    caption = first.caption
+    front = [text.strip() for text in first_grid.front if text.strip()]
+    if titled and _table_title(first_grid) and front and caption == front[-1]:
+        # The line above the first table is its category; the one above that, the title.
+        caption = front[-2] if len(front) > 1 and len(front[-2]) <= _TITLE_LENGTH else None
+    table = Table(
+        start_line=first.start_line,
+        header_line=first.header_line,
+        columns=columns,
+        caption=caption,
+        rows=rows,
+        stray_cells=stray,
+        trailing_line=None,
+        place=first.place,
+        places=places,
+        positions=positions,
+    )
+    return Found(table, grid_lines(*(grid for grid, _ in found)), first_grid.front)
+
+
+def _blank(line: int, position: str) -> Cell:
+    return Cell(line, [""], position=position, last_line=line)
+
+
+def _table_title(grid: Grid) -> str | None:
+    """The category a table's title names: the line above it, its numeral dropped."""
+    lead = grid.front if grid.lead is None else grid.lead
+    texts = [compact(text) for text in lead if text.strip()]
+    if not texts or len(texts[-1]) > _TITLE_LENGTH or texts[-1].endswith(("。", "：", ":")):
+        return None
+    text = texts[-1]
+    match = _SECTION_NUMERAL.match(text)
+    return (text[match.end() :] if match else text) or None
+
+
+def grid_lines(*grids: Grid) -> list[str]:
     """The rows as lines of text, line N for the row numbered N, for quoting the source.
 
     A merged cell shows empty, as the table shows it; its cells are split by tabs.
     """
-    if not grid.rows:
+    every = [row for grid in grids for row in grid.rows]
+    if not every:
         return []
-    lines = [""] * max(row.line for row in grid.rows)
-    for row in grid.rows:
+    lines = [""] * max(row.line for row in every)
+    for row in every:
         texts = ("" if c.merged else " ".join(c.text.split()) for c in row.cells)
         lines[row.line - 1] = "\t" + "\t".join(texts)
     return lines

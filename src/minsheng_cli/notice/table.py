@@ -92,9 +92,18 @@ class Table:
     trailing_line: int | None
     place: str = ""
     """What comes before 第N行 in a range of lines: "" for text, "表1" for a Word table."""
+    places: dict[int, tuple[str, int]] = field(default_factory=dict)
+    """Line → (table, its row) where the lines run on over several tables: 表2, 3."""
+    positions: dict[int, str] = field(default_factory=dict)
+    """Line → where that row starts in the reader's terms (表1第3行, 分工表!A5); none for text."""
 
     def span(self, start: int, end: int) -> str:
         """A range of lines (rows) in the reader's terms: 第3–9行, 表1第3–9行."""
+        if start in self.places and end in self.places:
+            (first, row), (last, end_row) = self.places[start], self.places[end]
+            if first == last:
+                return f"{first}第{row}–{end_row}行"
+            return f"{first}第{row}行至{last}第{end_row}行"
         return f"{self.place}第{start}–{end}行"
 
 

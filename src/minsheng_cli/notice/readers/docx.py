@@ -3,9 +3,10 @@
 The XML is read with the standard library's parser rather than through
 python-docx: the tree is all that is needed, and a 1,000-row table reads in a
 fraction of the time. The body is a run of paragraphs (w:p) and tables
-(w:tbl), content controls (w:sdt) unwrapped. The first table that holds the
-header is the allocation table; the paragraphs before it, and the text of any
-table before it, are the front matter.
+(w:tbl), content controls (w:sdt) unwrapped. The tables that hold the header
+are the allocation table, in one part or one part per category
+(grid.find_tables); the paragraphs before the first, and the text of any table
+before it, are the front matter.
 
 In a table, a w:tc with w:vMerge (no value, or "continue") continues the cell
 above, and w:gridSpan="N" covers N grid columns: the covered cells take the
@@ -17,7 +18,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from minsheng_cli.errors import NoticeError
-from minsheng_cli.notice.grid import Grid, GridCell, GridRow, check_size, grid_lines, grid_table
+from minsheng_cli.notice.grid import Grid, GridCell, GridRow, check_size, find_tables
 from minsheng_cli.notice.readers import open_zip, zip_part
 from minsheng_cli.notice.reading import Reading
 
@@ -41,28 +42,32 @@ def read_docx(data: bytes, path: str) -> Reading:
         ) from None
     body = root.find(f"{_W}body")
     front: list[str] = []
-    count = 0
+    lead: list[str] = []
+    grids: list[Grid] = []
     cells = 0
     for element in _children(body, {_P, _TBL}) if body is not None else []:
         if element.tag == _P:
-            front += _paragraph(element).split("\n")
+            paragraph = _paragraph(element).split("\n")
+            front += paragraph
+            lead += paragraph
             continue
-        count += 1
-        grid = _grid(element, count, path, cells)
+        grid = _grid(element, len(grids) + 1, path, cells)
         cells += sum(len(row.cells) for row in grid.rows)
-        grid.front = front
-        table = grid_table(grid)
-        if table is not None:
-            return Reading(
-                path=path,
-                kind="docx",
-                encoding="docx",
-                lines=grid_lines(grid),
-                front=front,
-                table=table,
-                no_table="",
-            )
+        grid.front, grid.lead, lead = list(front), lead, []
+        grids.append(grid)
         front += ["\t".join(dict.fromkeys(c.text for c in row.cells)) for row in grid.rows]
+    found = find_tables(grids)
+    if found is not None:
+        return Reading(
+            path=path,
+            kind="docx",
+            encoding="docx",
+            lines=found.lines,
+            front=found.front,
+            table=found.table,
+            no_table="",
+        )
+    count = len(grids)
     return Reading(
         path=path,
         kind="docx",

@@ -3,10 +3,11 @@
 The charset is the page's own (<meta charset> or <meta http-equiv
 content="...; charset=">), else detected as for a text notice. The page's
 text, a line per block (p, div, br, li, headings, rows), gives the front
-matter; the first table (nested ones included) that holds the header is the
-allocation table. In a cell, <br> and <p> start new lines; rowspan and colspan
-are spread over the cells they cover, which are marked merged (rowspan="0"
-runs to the table's last row, as in browsers).
+matter; the tables (nested ones included) that hold the header are the
+allocation table, in one part or one part per category (grid.find_tables).
+In a cell, <br> and <p> start new lines; rowspan and colspan are spread over
+the cells they cover, which are marked merged (rowspan="0" runs to the table's
+last row, as in browsers).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 from minsheng_cli.errors import NoticeError
-from minsheng_cli.notice.grid import Grid, GridCell, GridRow, check_size, grid_lines, grid_table
+from minsheng_cli.notice.grid import Grid, GridCell, GridRow, check_size, find_tables
 from minsheng_cli.notice.reading import Reading
 from minsheng_cli.notice.source import decode_text
 
@@ -59,6 +60,8 @@ class _Cell:
 class _Table:
     start: int
     """How many lines of the page's text came before it."""
+    end: int | None = None
+    """How many lines of the page's text came before its end."""
     rows: list[list[_Cell]] = field(default_factory=list)
     caption: list[str] = field(default_factory=list)
     cell: _Cell | None = None
@@ -116,7 +119,7 @@ class _Page(HTMLParser):
         elif tag == "caption":
             self._open[-1].in_caption = False
         elif tag == "table":
-            self._open.pop()
+            self._open.pop().end = len(self.lines)
 
     def handle_data(self, data: str) -> None:
         if self._skip:
@@ -152,21 +155,26 @@ def read_html(data: bytes, path: str) -> Reading:
     except (AssertionError, ValueError, IndexError):  # html.parser's own complaints
         raise NoticeError("网页无法解析，不是完整的 HTML 文件", path=path) from None
     cells = 0
+    grids: list[Grid] = []
+    after = 0  # where the table before ended
     for index, table in enumerate(page.tables, start=1):
         grid = _grid(table, index, path, cells)
         cells += sum(len(row.cells) for row in grid.rows)
         grid.front = page.lines[: table.start]
-        found = grid_table(grid)
-        if found is not None:
-            return Reading(
-                path=path,
-                kind="html",
-                encoding=f"html; charset={encoding}",
-                lines=grid_lines(grid),
-                front=grid.front,
-                table=found,
-                no_table="",
-            )
+        grid.lead = page.lines[min(after, table.start) : table.start]
+        after = table.end if table.end is not None else len(page.lines)
+        grids.append(grid)
+    found = find_tables(grids)
+    if found is not None:
+        return Reading(
+            path=path,
+            kind="html",
+            encoding=f"html; charset={encoding}",
+            lines=found.lines,
+            front=found.front,
+            table=found.table,
+            no_table="",
+        )
     count = len(page.tables)
     return Reading(
         path=path,
