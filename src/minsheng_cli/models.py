@@ -117,6 +117,50 @@ class RecipientTable(BaseModel):
         return name if name in self.members else None
 
 
+class TargetKind(StrEnum):
+    AMOUNT = "amount"
+    """Something to deliver: 2200人, 120万平方米."""
+    PERCENT = "percent"
+    """A rate to reach: 达到100%."""
+    RAISE = "raise"
+    """A change from a stated baseline: 由6.5万元提高到9万元."""
+    STANDARD = "standard"
+    """A rate for each head or item of a group: 按每人每年1000元标准."""
+    THRESHOLD = "threshold"
+    """A condition, not a goal: 超过9600元以上部分."""
+
+
+REPORTABLE_KINDS = frozenset({TargetKind.AMOUNT, TargetKind.PERCENT, TargetKind.RAISE})
+"""The kinds of target that units report an actual value (完成值) against."""
+
+
+class Compare(StrEnum):
+    EQ = "="
+    GE = ">="
+    LE = "<="
+    RANGE = "range"
+
+
+class Target(BaseModel):
+    """量化指标: one target, limit or condition that a task's content states."""
+
+    model_config = _RECORD
+
+    id: str = Field(description="指标编号“序号.k”，k 按解析出的原文从 1 起数；更正删去的指标留空号")
+    text: str = Field(description="指标所在的分句原文（工作内容的子串）")
+    label: str = Field(description="数字前的说明文字，如“城镇新增就业”")
+    as_written: str = Field(description="原文写法，如“800万平米以上”")
+    value: float = Field(description="目标值，万、亿已乘出，如 9万人 → 90000")
+    unit: str = Field(description="计量单位（已规范：平米 → 平方米，万元 → 元，％ → %）")
+    kind: TargetKind = Field(description="类型")
+    compare: Compare = Field(description="比较方式：=、>=、<= 或 range")
+    baseline: float | None = Field(default=None, description="提高前的基数（raise）；否则为 null")
+    low: float | None = Field(default=None, description="区间下限（range）；否则为 null")
+    per: str | None = Field(
+        default=None, description="每个接收单位各自完成的范围，如“每个城区”；否则为 null"
+    )
+
+
 class CorrectionField(StrEnum):
     CATEGORY = "category"
     CONTENT = "content"
@@ -168,6 +212,9 @@ class Task(BaseModel):
     )
     corrections: list[Correction] = Field(
         default_factory=list, description="补充文件对本项所作的更正；没有时为空"
+    )
+    targets: list[Target] = Field(
+        default_factory=list, description="工作内容中的量化指标，按原文顺序；没有时为空"
     )
 
     @computed_field(description="牵头单位")  # type: ignore[prop-decorator]
