@@ -834,6 +834,11 @@ def _wr_long_content(seed_text: str, tmp_path: Path, length: int) -> Path:
     return _wr_notice(seed_text, tmp_path, (first, "\t" + "长" * length + first[1:]))
 
 
+def _sigint_as_at_a_terminal() -> None:
+    """A child of a background job inherits SIGINT ignored, and Python then leaves it so."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _wr_subprocess(code: str, cwd: Path, timeout: float = 30) -> subprocess.CompletedProcess[str]:
     """Run `code` in a fresh interpreter: for real signals, FIFOs and devices."""
     env = {**os.environ, "MINSHENG_NO_CACHE": "1", "COLUMNS": "120", "NO_COLOR": "1"}
@@ -841,6 +846,7 @@ def _wr_subprocess(code: str, cwd: Path, timeout: float = 30) -> subprocess.Comp
         [sys.executable, "-c", code],
         cwd=cwd,
         env=env,
+        preexec_fn=_sigint_as_at_a_terminal if os.name != "nt" else None,
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -1876,6 +1882,7 @@ def _out_run(
         errors="replace",
         env={**os.environ, "PYTHONIOENCODING": encoding},
         cwd=ROOT,
+        preexec_fn=_sigint_as_at_a_terminal if os.name != "nt" else None,
     )
 
 
