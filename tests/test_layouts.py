@@ -350,3 +350,53 @@ def test_a_table_without_a_title_leaves_its_tasks_uncategorised() -> None:
     parts = [PER_CATEGORY[0], ("", PER_CATEGORY[1][1])]
     notice = parse_reading(read_notice(Path("n.html"), _per_category_html(parts)))
     assert [t.category for t in notice.tasks] == ["就业增收", "就业增收", None]
+
+
+# The columns in another order, and one 序号 holding two sub-items under one unit.
+SUB_ITEMS: Layout = [
+    ["序号", "民生实事", "责任单位", "完成时限"],
+    ["1", "新建第二幼儿园", "区教育局", "5月底前开工"],
+    [UP, "新建城南小学，设12个班", UP, "12月底前建成"],
+    ["2", "改造农村公路50公里", "区交通局", "10月底前"],
+]
+
+
+@pytest.mark.parametrize("kind", sorted(WRITERS))
+def test_one_number_with_two_sub_items(kind: str) -> None:
+    notice = _parse(kind, SUB_ITEMS)
+    first, second = notice.tasks
+    assert first.content == "新建第二幼儿园；新建城南小学，设12个班"
+    assert first.units == ["区教育局"]
+    assert first.deadline.date is not None and first.deadline.date.isoformat() == "2021-12-31"
+    assert first.deadline.kind == "month"
+    assert [(m.text, m.date and m.date.isoformat()) for m in first.deadline.milestones] == [
+        ("新建第二幼儿园：5月底前开工", "2021-05-31"),
+        ("新建城南小学：12月底前建成", "2021-12-31"),
+    ]
+    assert (second.content, second.deadline.milestones) == ("改造农村公路50公里", [])
+    assert (first.deadline.text, first.deadline.note) == ("5月底前开工；12月底前建成", "建成")
+
+
+@pytest.mark.parametrize("kind", sorted(WRITERS))
+def test_a_row_that_only_wraps_the_content_is_no_sub_item(kind: str) -> None:
+    rows: Layout = [SUB_ITEMS[0], ["1", "新建第二幼儿园", "区教育局", "12月底前"]]
+    rows.append([UP, "及配套道路", UP, UP])
+    [task] = _parse(kind, rows).tasks
+    assert task.content == "新建第二幼儿园及配套道路"
+    assert task.deadline.milestones == []
+
+
+MILESTONES: Layout = [
+    ["序号", "工作内容", "完成时限", "责任单位"],
+    ["1", "建设市民健身中心", "6月底前完成招标，10月底前竣工", "区体育局"],
+]
+
+
+@pytest.mark.parametrize("kind", sorted(WRITERS))
+def test_milestones_in_one_deadline_cell(kind: str) -> None:
+    [task] = _parse(kind, MILESTONES).tasks
+    assert [(m.text, m.date and m.date.isoformat()) for m in task.deadline.milestones] == [
+        ("6月底前完成招标", "2021-06-30"),
+        ("10月底前竣工", "2021-10-31"),
+    ]
+    assert task.deadline.date is not None and task.deadline.date.isoformat() == "2021-10-31"

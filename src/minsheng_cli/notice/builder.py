@@ -19,7 +19,7 @@ from minsheng_cli.models import (
     Severity,
     Task,
 )
-from minsheng_cli.notice.deadlines import parse_deadline
+from minsheng_cli.notice.deadlines import parse_deadline, parse_item_deadlines
 from minsheng_cli.notice.metadata import FrontMatter, parse_front_matter, year_in
 from minsheng_cli.notice.numerals import NUMERAL, to_int
 from minsheng_cli.notice.reading import Reading
@@ -264,7 +264,9 @@ class _Builder:
 
     def _task(self, row: Row, category: str | None, field: dict[str, Cell | None]) -> Task | None:
         title = _join_text(_parts(field.get("title")))
-        content = _titled(title, _join_text(_parts(field.get("content"))))
+        items = [(_join_text(text), "".join(when)) for text, when in row.items]
+        joined = "；".join(text.rstrip("；;。") for text, _ in items)
+        content = _titled(title, joined or _join_text(_parts(field.get("content"))))
         if not content:
             self.problems.append(
                 _warning(
@@ -273,7 +275,10 @@ class _Builder:
             )
             return None
         deadline_cell = field.get("deadline")
-        deadline = parse_deadline("".join(_parts(deadline_cell)), self.year)
+        if items:  # several sub-items, each with a deadline: one milestone a clause
+            deadline = parse_item_deadlines([(_name(t), w) for t, w in items], self.year)
+        else:
+            deadline = parse_deadline("".join(_parts(deadline_cell)), self.year)
         # With no deadline column, parse_reading says so once for the table.
         checked = "deadline" in self.table.columns
         if checked and deadline.kind is DeadlineKind.UNKNOWN:
@@ -422,6 +427,11 @@ def _titled(title: str, content: str) -> str:
     if not content:
         return title
     return f"{title}：{content}"
+
+
+def _name(text: str) -> str:
+    """What names a sub-item in its milestones: its first clause."""
+    return re.split(r"[，,；;。：:]", text, maxsplit=1)[0]
 
 
 def _shorten(text: str, width: int = 20) -> str:

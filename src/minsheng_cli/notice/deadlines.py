@@ -110,6 +110,34 @@ def parse_deadline(text: str, year: int | None) -> Deadline:
     )
 
 
+def parse_item_deadlines(items: list[tuple[str, str]], year: int | None) -> Deadline:
+    """The deadline of a task whose 序号 holds several sub-items, each with its own.
+
+    `items` are (the sub-item's name, its deadline text). Every dated clause is a
+    milestone whose text names its sub-item ("新建体育馆：5月底前开工"); the task's
+    deadline is the latest, as for a cell with several clauses.
+    """
+    named: list[tuple[str, _Clause]] = [
+        (name, _read_clause(piece, year)) for name, text in items for piece in _split(text)
+    ]
+    shown = "；".join(_SPACE.sub("", text) for _, text in items if text.strip())
+    if len(named) < 2:
+        return parse_deadline(shown, year)
+    latest = _latest([clause for _, clause in named])
+    return Deadline(
+        text=shown,
+        date=_date(latest.when),
+        kind=latest.kind,
+        note=latest.note,
+        milestones=[
+            Milestone(
+                text=f"{name}：{clause.text}" if name else clause.text, date=_date(clause.when)
+            )
+            for name, clause in named
+        ],
+    )
+
+
 def _latest(clauses: list[_Clause]) -> _Clause:
     """The clause that ends last; of clauses that end together, the one written later.
 

@@ -99,6 +99,7 @@ def grid_table(grid: Grid) -> Table | None:
     rows: list[Row] = []
     stray: list[Cell] = []
     section: Cell | None = None
+    sub_rows: dict[int, list[_Item | None]] = {}  # a row's index → its rows' own items
     for index, grid_row in enumerate(body_rows):
         if index in sections:
             section = Cell(
@@ -117,7 +118,9 @@ def grid_table(grid: Grid) -> Table | None:
         number = row_number(compact("".join(first.lines)))
         if first.merged and rows and number == rows[-1].number:
             _continue(rows[-1], [cells[key] for key in order[1:]])
+            sub_rows.setdefault(len(rows) - 1, []).append(_own_item(cells))
         elif number is not None:
+            sub_rows[len(rows)] = [_own_item(cells)]
             rows.append(
                 Row(
                     number=number,
@@ -132,6 +135,8 @@ def grid_table(grid: Grid) -> Table | None:
                 for i, c in enumerate(grid_row.cells)
                 if not c.merged and c.text.strip()
             ]
+    for index, subs in sub_rows.items():
+        rows[index].items = _items(subs)
     head = grid.rows[header]
     places = {row.line: (grid.place, row.line - grid.offset) for row in grid.rows}
     return Table(
@@ -219,6 +224,24 @@ def find_tables(grids: list[Grid]) -> Found | None:
         positions=positions,
     )
     return Found(table, grid_lines(*(grid for grid, _ in found)), first_grid.front)
+
+
+_Item = tuple[list[str], list[str]]
+
+
+def _own_item(cells: dict[str, Cell]) -> _Item | None:
+    """A grid row's own content and deadline, as read before any row below joins them."""
+    content, deadline = cells.get("content"), cells.get("deadline")
+    if content is None or deadline is None or content.merged or deadline.merged:
+        return None
+    return (content.parts, deadline.parts) if content.parts and deadline.parts else None
+
+
+def _items(subs: list[_Item | None]) -> list[_Item]:
+    """Sub-items of a 序号 merged over rows that each hold a content and a deadline of
+    their own (a building to start by May, another to finish by December); else none."""
+    own = [item for item in subs if item is not None]
+    return own if len(own) > 1 else []
 
 
 def _blank(line: int, position: str) -> Cell:

@@ -69,6 +69,8 @@ class Row:
     cells: list[Cell]
     position: str = ""
     """Where the row starts, in the reader's terms (a task's `position`)."""
+    items: list[tuple[list[str], list[str]]] = field(default_factory=list)
+    """(content lines, deadline lines) of each sub-item, when the 序号 holds several."""
 
     @property
     def line(self) -> int:
