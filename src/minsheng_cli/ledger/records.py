@@ -1,4 +1,5 @@
-"""What the ledger holds: progress reports (填报), and where each one came from.
+"""What the ledger holds: progress reports (填报), actual values of indicators (完成值),
+and where each one came from.
 
 These are the contract between the store, the schedule, the workbook reader and
 the commands. Nothing here touches SQLite or openpyxl.
@@ -72,6 +73,28 @@ class Report(BaseModel):
     def same_content(self, other: Report) -> bool:
         """Whether two reports say the same thing for the same day (so a re-import adds nothing)."""
         keys = ("task", "unit", "status", "percent", "note", "problems", "next_steps", "as_of")
+        return all(getattr(self, k) == getattr(other, k) for k in keys)
+
+
+class Actual(BaseModel):
+    """One unit's actual value (完成值) of one indicator (量化指标). Never changed once recorded."""
+
+    model_config = _RECORD
+
+    task: int = Field(description="事项序号")
+    indicator: str = Field(description="指标编号“序号.k”")
+    unit: str = Field(description="填报单位（实际接收单位）")
+    value: float = Field(ge=0, description="完成值（万、亿已乘出，单位同指标）")
+    status: Status | None = Field(default=None, description="随完成值填报的状态；没有时为 null")
+    as_of: dt.date = Field(description="填报日期（完成值所说的日期）")
+    recorded_at: dt.datetime | None = Field(
+        default=None, description="记入台账的时间；尚未记入时为 null"
+    )
+    source: FileSource | None = Field(default=None, description="来源：null 表示命令行")
+
+    def same_content(self, other: Actual) -> bool:
+        """Whether two actuals say the same thing for the same day (so a repeat adds nothing)."""
+        keys = ("task", "indicator", "unit", "value", "status", "as_of")
         return all(getattr(self, k) == getattr(other, k) for k in keys)
 
 

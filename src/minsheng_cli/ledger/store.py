@@ -2,8 +2,8 @@
 
 One connection helper (WAL, busy timeout, foreign keys), every write inside
 `with conn:` after BEGIN IMMEDIATE, and the schema as numbered migrations
-recorded in `PRAGMA user_version`. Reports are only ever inserted: triggers
-refuse UPDATE and DELETE on them. The file is created by the first write;
+recorded in `PRAGMA user_version`. Reports and actuals (完成值) are only ever
+inserted: triggers refuse UPDATE and DELETE on them. The file is created by the first write;
 reading a ledger that does not exist finds no reports and creates nothing.
 """
 
@@ -24,7 +24,7 @@ from typing import Concatenate, ParamSpec, TypeVar
 from minsheng_cli.errors import LedgerError
 from minsheng_cli.ledger.location import is_default, ledger_path
 from minsheng_cli.ledger.notices import Snapshot, changed_tasks, notice_key, task_snapshot
-from minsheng_cli.ledger.records import FileSource, Report, Status
+from minsheng_cli.ledger.records import Actual, FileSource, Report, Status
 from minsheng_cli.models import Notice
 from minsheng_cli.trusted import assemble
 
@@ -80,6 +80,30 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         """CREATE TRIGGER reports_append_only_delete BEFORE DELETE ON reports
            BEGIN SELECT RAISE(ABORT, 'reports are append-only'); END""",
     ),
+    (
+        # Actual values (完成值) of a task's indicators, kept like reports: only inserted.
+        """CREATE TABLE actuals (
+            id INTEGER PRIMARY KEY,
+            notice_id INTEGER NOT NULL REFERENCES notices (id),
+            task INTEGER NOT NULL,
+            indicator TEXT NOT NULL,
+            unit TEXT NOT NULL,
+            value REAL NOT NULL CHECK (value >= 0),
+            status TEXT CHECK (status IS NULL OR status IN ('未启动', '推进中', '已完成')),
+            as_of TEXT NOT NULL,
+            recorded_at TEXT NOT NULL,
+            source_file TEXT,
+            source_sha256 TEXT,
+            source_sheet TEXT,
+            source_row INTEGER,
+            source_via_office INTEGER NOT NULL DEFAULT 0 CHECK (source_via_office IN (0, 1))
+        )""",
+        "CREATE INDEX actuals_latest ON actuals (notice_id, indicator, unit, as_of, recorded_at)",
+        """CREATE TRIGGER actuals_append_only_update BEFORE UPDATE ON actuals
+           BEGIN SELECT RAISE(ABORT, 'actuals are append-only'); END""",
+        """CREATE TRIGGER actuals_append_only_delete BEFORE DELETE ON actuals
+           BEGIN SELECT RAISE(ABORT, 'actuals are append-only'); END""",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -92,6 +116,11 @@ _COLUMNS = (
     " source_file, source_sha256, source_sheet, source_row, source_via_office"
 )
 
+
+_ACTUAL_COLUMNS = (
+    "task, indicator, unit, value, status, as_of, recorded_at,"
+    " source_file, source_sha256, source_sheet, source_row, source_via_office"
+)
 
 P = ParamSpec("P")
 
@@ -224,6 +253,48 @@ class Ledger:
         return [_report(row) for row in rows]
 
     @_guarded
+    def actuals(self, notice: Notice, *, task: int | None = None) -> list[Actual]:
+        """Every actual on the notice (or on one task's indicators), in the order recorded."""
+        conn = self._reader()
+        notice_id = _notice_id(conn, notice) if conn else None
+        if conn is None or notice_id is None or not _has_actuals(conn):
+            return []
+        sql = f"SELECT {_ACTUAL_COLUMNS} FROM actuals WHERE notice_id = ?"
+        params: tuple[int, ...] = (notice_id,)
+        if task is not None:
+            sql += " AND task = ?"
+            params += (task,)
+        return [_actual(row) for row in conn.execute(sql + " ORDER BY id", params)]
+
+    @_guarded
+    def latest_actuals(self, notice: Notice, as_of: dt.date) -> list[Actual]:
+        """Each unit's latest actual of each indicator with a 填报日期 on or before `as_of`.
+
+        Latest by 填报日期, then recording time, as for reports.
+        """
+        conn = self._reader()
+        notice_id = _notice_id(conn, notice) if conn else None
+        if conn is None or notice_id is None or not _has_actuals(conn):
+            return []
+        rows = conn.execute(
+            f"""
+            SELECT {_ACTUAL_COLUMNS} FROM actuals WHERE id IN (
+                SELECT (
+                    SELECT a.id FROM actuals AS a
+                    WHERE a.notice_id = p.notice_id AND a.indicator = p.indicator
+                      AND a.unit = p.unit AND a.as_of <= :as_of
+                    ORDER BY a.as_of DESC, a.recorded_at DESC, a.id DESC LIMIT 1
+                ) FROM (
+                    SELECT DISTINCT notice_id, indicator, unit FROM actuals
+                    WHERE notice_id = :notice
+                ) AS p
+            ) ORDER BY id
+            """,
+            {"as_of": as_of.isoformat(), "notice": notice_id},
+        )
+        return [_actual(row) for row in rows]
+
+    @_guarded
     def changed_tasks(self, notice: Notice) -> list[int]:
         """Tasks that differ from the snapshot taken when the notice was first used; [] if none."""
         conn = self._reader()
@@ -258,6 +329,45 @@ class Ledger:
                 added += 1
             _pause_for_tests()
         return added
+
+    def record(
+        self, notice: Notice, reports: Sequence[Report], actuals: Sequence[Actual]
+    ) -> tuple[int, int]:
+        """Reports and actuals in one transaction, all or none: (reports added, actuals added).
+
+        Each is skipped when it repeats the unit's latest one for that task (or
+        indicator) and that 填报日期, as in `append`.
+        """
+        conn = self._writer()
+        added = [0, 0]
+        with _write(conn):
+            notice_id = _notice_id(conn, notice, create=True)
+            assert notice_id is not None
+            recorded_at = _now()
+            for report in reports:
+                if not _is_repeat(conn, notice_id, report):
+                    added[0] += _insert(conn, notice_id, [report], recorded_at)
+            for actual in actuals:
+                if not _is_repeat_actual(conn, notice_id, actual):
+                    _insert_actual(conn, notice_id, actual, recorded_at)
+                    added[1] += 1
+            _pause_for_tests()
+        return added[0], added[1]
+
+    def pending_actuals(self, notice: Notice, actuals: Sequence[Actual]) -> list[Actual]:
+        """The actuals `record` would add now, by the same rule; reads only (for --dry-run)."""
+        conn = self._reader()
+        notice_id = _notice_id(conn, notice) if conn is not None else None
+        if conn is not None and not _has_actuals(conn):
+            notice_id = None
+        fresh: list[Actual] = []
+        for actual in actuals:
+            if any(a.same_content(actual) for a in fresh):
+                continue
+            if conn and notice_id is not None and _is_repeat_actual(conn, notice_id, actual):
+                continue
+            fresh.append(actual)
+        return fresh
 
     def pending(self, notice: Notice, reports: Sequence[Report]) -> list[Report]:
         """The reports `append` would add now, by the same rule; reads only (for --dry-run)."""
@@ -508,6 +618,87 @@ def _is_repeat(conn: sqlite3.Connection, notice_id: int, report: Report) -> bool
     return previous is not None and _report(previous).same_content(report)
 
 
+def _has_actuals(conn: sqlite3.Connection) -> bool:
+    """Whether the file has the actuals table: a reader may hold a ledger not yet migrated.
+
+    A reader migrates on opening, so this holds unless `max_version` was lowered (tests).
+    """
+    row = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'actuals'"
+    ).fetchone()
+    return row is not None
+
+
+def _is_repeat_actual(conn: sqlite3.Connection, notice_id: int, actual: Actual) -> bool:
+    """Whether `actual` says what the unit's latest actual for that indicator and 填报日期 says."""
+    previous = conn.execute(
+        f"SELECT {_ACTUAL_COLUMNS} FROM actuals"
+        " WHERE notice_id = ? AND indicator = ? AND unit = ? AND as_of = ?"
+        " ORDER BY recorded_at DESC, id DESC LIMIT 1",
+        (notice_id, actual.indicator, actual.unit, actual.as_of.isoformat()),
+    ).fetchone()
+    return previous is not None and _actual(previous).same_content(actual)
+
+
+def _insert_actual(
+    conn: sqlite3.Connection, notice_id: int, actual: Actual, recorded_at: str
+) -> None:
+    source = actual.source
+    conn.execute(
+        f"INSERT INTO actuals (notice_id, {_ACTUAL_COLUMNS})"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            notice_id,
+            actual.task,
+            actual.indicator,
+            actual.unit,
+            actual.value,
+            actual.status.value if actual.status else None,
+            actual.as_of.isoformat(),
+            recorded_at,
+            source.file if source else None,
+            source.sha256 if source else None,
+            source.sheet if source else None,
+            source.row if source else None,
+            int(source.via_office) if source else 0,
+        ),
+    )
+
+
+def _actual(row: Sequence[object]) -> Actual:
+    """A stored row as an Actual; the table's checks already hold, so nothing is validated."""
+    task, indicator, unit, value, status, as_of, recorded_at = row[:7]
+    return assemble(
+        Actual,
+        {
+            "task": task,
+            "indicator": indicator,
+            "unit": unit,
+            "value": float(str(value)),
+            "status": _STATUSES[str(status)] if status is not None else None,
+            "as_of": dt.date.fromisoformat(str(as_of)),
+            "recorded_at": dt.datetime.fromisoformat(str(recorded_at)),
+            "source": _source(row[7:]),
+        },
+    )
+
+
+def _source(columns: Sequence[object]) -> FileSource | None:
+    file, sha256, sheet, line, via_office = columns
+    if file is None:
+        return None
+    return assemble(
+        FileSource,
+        {
+            "file": file,
+            "sha256": sha256,
+            "sheet": sheet,
+            "row": line,
+            "via_office": bool(via_office),
+        },
+    )
+
+
 def _notice_id(conn: sqlite3.Connection, notice: Notice, *, create: bool = False) -> int | None:
     key = notice_key(notice)
     row = conn.execute("SELECT id FROM notices WHERE key = ?", (key,)).fetchone()
@@ -565,21 +756,7 @@ def _row(report: Report, recorded_at: str) -> tuple[object, ...]:
 def _report(row: Sequence[object]) -> Report:
     """A stored row as a Report; the table's checks already hold, so nothing is validated."""
     (task, unit, status, percent, note, problems, next_steps, as_of, recorded_at) = row[:9]
-    file, sha256, sheet, line, via_office = row[9:]
-    source = (
-        assemble(
-            FileSource,
-            {
-                "file": file,
-                "sha256": sha256,
-                "sheet": sheet,
-                "row": line,
-                "via_office": bool(via_office),
-            },
-        )
-        if file is not None
-        else None
-    )
+    source = _source(row[9:])
     return assemble(
         Report,
         {
