@@ -128,3 +128,16 @@ def test_xlsx_fuzz(
         flip %= len(data)
         data = data[:flip] + junk + data[flip + len(junk) :]
     _outcome(data, "f.xlsx")
+
+
+_LINES = st.sampled_from(
+    ["", "序号", "民生实事", "工作内容", "完成时限", "责任单位", "1", "2", "02", "年底前",
+     "5月底前开工", "县教科局", "县残联、县住建局", "新建幼儿园2所", "分享到：", "建设康复中心",
+     " ", "\t", "全年", "x" * 30]
+)  # fmt: skip
+
+
+@_FAST
+@given(st.lists(_LINES, max_size=40))
+def test_copied_page_fuzz(lines: list[str]) -> None:
+    _outcome("\n".join(lines).encode(), "n.txt")

@@ -301,6 +301,18 @@ def task_detail(notice: Notice, task: Task) -> RenderableType:
         ("类别", task.category or UNCATEGORISED_LABEL),
         ("工作内容", task.content),
         ("完成时限", f"{deadline.text}（截止 {when}，类型：{KIND_LABELS[deadline.kind]}{note}）"),
+    ]
+    if deadline.milestones:
+        steps = (
+            f"{m.text}（{m.date.isoformat() if m.date else '无具体日期'}）"
+            for m in deadline.milestones
+        )
+        rows.append(("时间节点", "\n".join(steps)))
+    if task.title:
+        rows.append(("项目名称", task.title))
+    if task.leader:
+        rows.append(("分管领导", task.leader))
+    rows += [
         ("牵头单位", task.lead_unit or "—"),
         ("配合单位", task.supporting_units or "—"),
         ("原文写法", task.units_as_written),

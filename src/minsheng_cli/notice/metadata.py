@@ -11,6 +11,11 @@ from minsheng_cli.notice.numerals import NUMERAL, to_int
 # lookbehind): a lazy \S*? tried at every character of a long line is quadratic.
 _DOC_NUMBER = re.compile(r"(?<!\S)\S*?[〔\[［【（(]\s*(\d{4})\s*[〕\]］】）)]\s*\d+\s*号")
 _TITLE = re.compile(r"^关于.+的(?:通知|意见|方案|决定|通报|函)$")
+# A web page's heading puts the issuer in front: 大竹县人民政府办公室关于印发《……》的通知.
+_ISSUER_TITLE = re.compile(
+    r"^(?P<issuer>[^\s《》：:]{2,30}?(?:政府|办公室|办公厅|委员会|局|委))(?P<title>关于.+的"
+    r"(?:通知|意见|方案|决定|通报|函))$"
+)
 _YEAR = re.compile(r"(\d{4})\s*年")
 _TOTALS = re.compile(rf"(?P<categories>{NUMERAL})\s*个方面\s*(?P<tasks>{NUMERAL})\s*项")
 # Not \s*\d*\s*: two runs of spaces with nothing between them split a long run in n² ways.
@@ -48,6 +53,9 @@ def parse_front_matter(lines: list[str]) -> FrontMatter:
         elif meta.title is None and _TITLE.match(text):
             meta.title = text
             title_index = index
+        elif meta.title is None and (match := _ISSUER_TITLE.match(text)):
+            meta.issuer, meta.title = match.group("issuer"), match.group("title")
+            title_index = index
         elif title_index is not None and not meta.addressees and text.endswith(("：", ":")):
             meta.addressees = [a for a in _ADDRESSEE_SPLIT.split(text[:-1]) if a]
         if meta.declared_tasks is None and (match := _TOTALS.search(text)):
@@ -60,7 +68,7 @@ def parse_front_matter(lines: list[str]) -> FrontMatter:
             meta.issuer, meta.title = match.group("issuer"), match.group("title")
     if meta.year is None and (match := _YEAR.search(meta.title or "")):
         meta.year = int(match.group(1))
-    if title_index is not None:
+    if title_index is not None and meta.issuer is None:
         before = [text for text in stripped[:title_index] if text]
         if before and not _DOC_NUMBER.search(before[-1]):
             meta.issuer = before[-1]

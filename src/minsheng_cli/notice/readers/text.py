@@ -1,4 +1,5 @@
-"""The plain-text dump: bytes to lines (source.py), then the tab-led cells (table.py)."""
+"""The plain-text dump: bytes to lines (source.py), then the tab-led cells (table.py),
+or one cell a line as a browser copies a web page (readers/copied.py)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,11 @@ def read_text(path: Path, data: bytes, name: str) -> Reading:
 def text_reading(source: SourceText) -> Reading:
     """The table of decoded text; the lines before it are the front matter."""
     table = find_table(source.lines)
+    if table is None:
+        # A web page copied by a browser: one cell a line, no tabs.
+        from minsheng_cli.notice.readers.copied import find_copied_table
+
+        table = find_copied_table(source.lines)
     return Reading(
         path=source.path,
         kind="text",
