@@ -41,6 +41,14 @@ def workbook(notice: Notice, tasks: list[Task]) -> bytes:
     return stream.getvalue()
 
 
+def copied_page(tasks: list[Task]) -> bytes:
+    """The table as a browser copies a web page: one cell a line, blank lines between."""
+    lines = ["序号", "工作内容", "完成时限", "责任单位"]
+    for task in tasks:
+        lines += [str(task.number), task.content, task.deadline.text, "、".join(task.units)]
+    return "\n\n".join(lines).encode()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tasks", type=int, default=1000)
@@ -52,6 +60,7 @@ def main() -> None:
         "docx": lambda: seed_docx(notice, tasks),
         "html": lambda: seed_html(notice, tasks),
         "xlsx": lambda: workbook(notice, tasks),
+        "txt": lambda: copied_page(tasks),
     }
     failed = False
     with tempfile.TemporaryDirectory() as folder:
