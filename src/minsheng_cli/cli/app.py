@@ -24,8 +24,12 @@ chinese.install()
 defaults.install()
 
 # Sub-apps by name → the module holding its `app`. Building one costs several milliseconds,
-# so the group adds it only when it is invoked, or when help lists every command.
-LAZY_GROUPS = {"progress": "minsheng_cli.cli.progress"}
+# so the group adds it only when it is invoked, or when help lists every command. An app
+# with one command and no callback (targets) becomes that command, not a group.
+LAZY_GROUPS = {
+    "progress": "minsheng_cli.cli.progress",
+    "targets": "minsheng_cli.cli.targets",
+}
 
 
 class _Group(typer.core.TyperGroup):

@@ -11,6 +11,7 @@ import os
 import re
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from rich import box
 from rich.cells import cell_len
@@ -31,6 +32,9 @@ from minsheng_cli.query import (
     UnitTarget,
     role_label,
 )
+
+if TYPE_CHECKING:
+    from minsheng_cli.ledger.indicators import IndicatorState
 
 _BAR = "█"
 NARROW = 60  # below this many columns, tables become records
@@ -494,3 +498,154 @@ def problems_table(problems: Sequence[Problem], path: str) -> RenderableType:
             _cell(problem.message),
         )
     return _Adaptive(table)
+
+
+# -- minsheng targets ------------------------------------------------------------------------
+
+_LABEL_SHORT = 20  # characters of an indicator's label the table shows
+_LABEL_WIDE = 20  # below this, the ledger's four columns stack into two
+_LABEL_MIN = 10  # below this, the indicators are shown as records
+_SUPPORTING_SHOWN = 3
+
+
+def targets_table(states: Sequence[IndicatorState], *, with_ledger: bool) -> RenderableType:
+    """One row per indicator: 指标编号, a shortened 指标, 目标, 类型, 牵头单位; with a ledger
+    also 完成值, 完成率, 序时进度 and the light (stacked two by two when narrow)."""
+    if not states:
+        return Text("（没有符合条件的量化指标）")
+    return _TargetTable(states, with_ledger)
+
+
+class _TargetTable:
+    def __init__(self, states: Sequence[IndicatorState], with_ledger: bool) -> None:
+        self.states = states
+        self.with_ledger = with_ledger
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        from minsheng_cli.ledger.target_records import goal_text
+
+        states = self.states
+        ids = max(5, *(cell_len(s.target.id) for s in states))
+        goals = [(visible(s.target.as_written), goal_text(s.target)) for s in states]
+        goal = min(20, max(6, *(cell_len(g) for pair in goals for g in pair)))
+        lead = max(8, min(12, _name_width(s.task.lead_unit or "—" for s in states)))
+        actual = min(14, max(6, *(cell_len(_actual_line(s)) for s in states)))
+        fixed = ids + goal + 4 + lead
+        wide = fixed + actual + 6 + 8 + 6 + 2 * 9
+        plain = fixed + 2 * 5
+        width = options.max_width
+        if not self.with_ledger:
+            table, room = self._table(ids, goal, lead, actual, "none"), width - plain
+        elif width - wide >= _LABEL_WIDE:
+            table, room = self._table(ids, goal, lead, actual, "wide"), width - wide
+        else:
+            goal = min(goal, 14)
+            actual = max(actual, 8)
+            stacked = ids + goal + 4 + lead + actual + 8 + 2 * 7
+            table, room = self._table(ids, goal, lead, actual, "stacked"), width - stacked
+        if width < NARROW or room < _LABEL_MIN:  # records: one field a line, none stacked
+            layout = "wide" if self.with_ledger else "none"
+            yield from _Adaptive(self._table(ids, goal, lead, actual, layout))._records()
+        else:
+            yield table
+
+    def _table(self, ids: int, goal: int, lead: int, actual: int, layout: str) -> Table:
+        from minsheng_cli.cli.progress_view import light_text
+        from minsheng_cli.ledger.actuals import KIND_LABELS
+        from minsheng_cli.ledger.target_records import goal_text
+
+        table = _table(expand=True)
+        table.add_column("指标编号", width=ids, overflow="fold")
+        table.add_column("指标", ratio=1, overflow="fold")
+        table.add_column("目标", width=goal, overflow="fold")
+        table.add_column("类型", width=4, no_wrap=True)
+        table.add_column("牵头单位", width=lead, overflow="fold")
+        if layout == "wide":
+            table.add_column("完成值", width=actual, overflow="fold")
+            table.add_column("完成率", justify="right", no_wrap=True)
+            table.add_column("序时进度", justify="right", no_wrap=True)
+            table.add_column("灯", no_wrap=True)
+        elif layout == "stacked":
+            table.add_column("完成值\n完成率", width=actual, overflow="fold")
+            table.add_column("灯\n序时进度", width=8, no_wrap=True)
+        for state in self.states:
+            target = state.target
+            label = " ".join((target.label or target.text).split())
+            short = label if len(label) <= _LABEL_SHORT else label[:_LABEL_SHORT] + "…"
+            aim = _cell(target.as_written)
+            aim.append("\n" + visible(goal_text(target)), style="dim")
+            cells: list[RenderableType] = [
+                Text(target.id),
+                _cell(short),
+                aim,
+                Text(KIND_LABELS[target.kind]),
+                _cell(state.task.lead_unit or "—"),
+            ]
+            ratio = Text(_ratio_line(state), style="bold" if state.met else "")
+            done = _actual_text(state, ratio if layout == "stacked" else None)
+            shown = light_text(state.light) if state.light else Text("—", style="dim")
+            expected = Text(_percent_line(state.expected), style="dim")
+            if layout == "wide":
+                cells += [done, ratio, expected, shown]
+            elif layout == "stacked":
+                shown.append("\n")
+                shown.append_text(expected)
+                cells += [done, shown]
+            table.add_row(*cells)
+        table.caption = Text(_targets_caption(self.states, self.with_ledger))
+        return table
+
+
+def _percent_line(value: float | None) -> str:
+    from minsheng_cli.ledger.serialize import figure
+
+    shown = figure(value)
+    return shown if shown == "—" else f"{shown}%"
+
+
+def _ratio_line(state: IndicatorState) -> str:
+    from minsheng_cli.ledger.target_records import ratio_percent
+
+    return _percent_line(ratio_percent(state)) if state.reportable else "—"
+
+
+def _actual_line(state: IndicatorState) -> str:
+    from minsheng_cli.ledger.indicators import number_text
+
+    if not state.reportable:
+        return "不填报"
+    if state.actual is None:
+        return "未报送"
+    return f"{number_text(state.actual)}{state.target.unit}"
+
+
+def _actual_text(state: IndicatorState, ratio: Text | None = None) -> Text:
+    """The actual (and `ratio` under it), then dim lines: how many members reported, or the
+    supporting units' figures."""
+    from minsheng_cli.ledger.indicators import number_text
+
+    line = _actual_line(state)
+    text = _cell(line, "" if state.actual is not None else "dim")
+    if ratio is not None:
+        text.append("\n")
+        text.append_text(ratio)
+    if state.members:
+        given = sum(1 for m in state.members if m.actual is not None)
+        text.append(f"\n已报{given}/{len(state.members)}", style="dim")
+    for other in state.supporting[:_SUPPORTING_SHOWN]:
+        text.append(f"\n{visible(other.unit)} {number_text(other.value)}", style="dim")
+    if len(state.supporting) > _SUPPORTING_SHOWN:
+        text.append(f"\n等 {len(state.supporting)} 家配合单位", style="dim")
+    return text
+
+
+def _targets_caption(states: Sequence[IndicatorState], with_ledger: bool) -> str:
+    reportable = [s for s in states if s.reportable]
+    caption = f"共 {len(states)} 个指标，其中 {len(reportable)} 个填报完成值（数量、比率、提标）"
+    if with_ledger:
+        reported = sum(1 for s in reportable if s.reported)
+        met = sum(1 for s in reportable if s.met)
+        caption += f"；已填报 {reported} 个，已完成 {met} 个；完成率不封顶"
+    else:
+        caption += "；还没有台账，完成值用 minsheng progress set --actual 填报"
+    return caption

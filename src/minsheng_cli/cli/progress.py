@@ -42,8 +42,11 @@ from minsheng_cli.cli.output import emit
 from minsheng_cli.ledger.records import LIGHT_LABELS, Light, Status
 
 if TYPE_CHECKING:
-    from minsheng_cli.ledger.records import Report
+    import datetime as dt
+
+    from minsheng_cli.ledger.records import Actual, Report
     from minsheng_cli.ledger.schedule import TaskState
+    from minsheng_cli.models import Notice
 
 app = typer.Typer(
     name="progress",
@@ -93,9 +96,13 @@ def set_(
     number: Annotated[int, typer.Argument(help="事项序号。", show_default=False)],
     *,
     status: Annotated[
-        Status,
-        typer.Option("--status", help="状态：未启动、推进中或已完成。", show_default=False),
-    ],
+        Status | None,
+        typer.Option(
+            "--status",
+            help="状态：未启动、推进中或已完成；只填报完成值（--actual）时可不写。",
+            show_default=False,
+        ),
+    ] = None,
     percent: Annotated[
         int | None,
         typer.Option(
@@ -118,39 +125,105 @@ def set_(
         ),
     ] = None,
     date: DateOpt = None,
+    actual: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--actual",
+            metavar="N.k=VALUE",
+            help="量化指标的完成值，如 2.1=4.5万（也可写 45000、45,000、4.5万人）；可给多次。"
+            "指标编号见 minsheng targets。",
+            show_default=False,
+        ),
+    ] = None,
     db: DbOpt = None,
     notice: NoticeOpt = None,
     year: YearOpt = None,
     overlay: OverlayOpt = None,
 ) -> None:
-    """记入一条进度填报（只追加，不改动已有记录；更正即再记一条）。
+    """记入一条进度填报，可附量化指标的完成值（只追加，不改动已有记录；更正即再记一条）。
 
     例：minsheng progress set 18 --status 推进中 --percent 60 --note 已完成摸底
     """
     from minsheng_cli.ledger.entry import command_line_report
 
     on = parse_date("--date", date)
+    if status is None and (
+        not actual or percent is not None or progress_note or problems or next_steps
+    ):
+        raise typer.BadParameter(
+            "须选择状态（未启动、推进中或已完成）；只填报完成值时可只写 --actual",
+            param_hint="--status",
+        )
     loaded = load(notice, year, overlay)
-    report = command_line_report(
-        loaded,
-        number,
-        status=status,
-        percent=percent,
-        unit=unit,
-        note=progress_note,
-        problems=problems,
-        next_steps=next_steps,
-        on=on,
-    )
+    reports = []
+    if status is not None:
+        reports.append(
+            command_line_report(
+                loaded,
+                number,
+                status=status,
+                percent=percent,
+                unit=unit,
+                note=progress_note,
+                problems=problems,
+                next_steps=next_steps,
+                on=on,
+            )
+        )
+    actuals = _actuals(loaded, number, unit, actual or [], on, status)
     with open_ledger(db) as ledger:
         warn_changed(ledger, loaded, reading=False)
-        added = ledger.append(loaded, [report])
-    what = f"第{number}项 {report.unit} {report.status.value} {report.percent}%"
-    when = f"（填报日期 {report.as_of.isoformat()}）"
-    if added:
-        _say(f"已记入台账：{what}{when}")
-    else:
-        _say(f"台账中已有同一填报日期的相同填报，未重复记录：{what}{when}")
+        added, added_actuals = ledger.record(loaded, reports, actuals)
+    for report in reports:
+        what = f"第{number}项 {report.unit} {report.status.value} {report.percent}%"
+        when = f"（填报日期 {report.as_of.isoformat()}）"
+        if added:
+            _say(f"已记入台账：{what}{when}")
+        else:
+            _say(f"台账中已有同一填报日期的相同填报，未重复记录：{what}{when}")
+    if actuals:
+        what = "、".join(f"{a.indicator} = {_number(a.value)}" for a in actuals)
+        when = f"（{actuals[0].unit}，填报日期 {actuals[0].as_of.isoformat()}）"
+        if added_actuals == len(actuals):
+            _say(f"已记入完成值：{what}{when}")
+        elif added_actuals:
+            _say(f"已记入 {added_actuals} 个完成值，其余与台账中同一填报日期的相同：{what}{when}")
+        else:
+            _say(f"台账中已有同一填报日期的相同完成值，未重复记录：{what}{when}")
+
+
+def _actuals(
+    notice: Notice,
+    number: int,
+    unit: str | None,
+    assignments: list[str],
+    on: dt.date | None,
+    status: Status | None,
+) -> list[Actual]:
+    """The --actual values, checked against the task's indicators, from the reporting unit."""
+    if not assignments:
+        return []
+    import datetime as dt
+
+    from minsheng_cli.errors import LedgerError
+    from minsheng_cli.ledger.actuals import command_line_actuals
+    from minsheng_cli.ledger.entry import find_task, reporting_unit
+
+    today = dt.date.today()
+    when = on or today
+    if when > today:
+        raise LedgerError(
+            f"填报日期 {when.isoformat()} 晚于今天（{today.isoformat()}），不能预先填报"
+        )
+    task = find_task(notice, number)
+    reporter = reporting_unit(notice, task, unit)
+    return command_line_actuals(task, reporter, assignments, on=when, status=status)
+
+
+def _number(value: float) -> str:
+    from minsheng_cli.ledger.indicators import number_text
+
+    return number_text(value)
 
 
 @app.command("show")

@@ -203,6 +203,20 @@ def indicator_state(
     )
 
 
+def json_number(value: float | None) -> int | float | None:
+    """A figure for JSON: 45000 rather than 45000.0, and no float noise past 6 decimals."""
+    if value is None:
+        return None
+    rounded = round(value, 6)
+    return int(rounded) if rounded.is_integer() else rounded
+
+
+def number_text(value: float) -> str:
+    """A figure as shown: 45000, 4.5, 291.9 (never 4.5e+04)."""
+    shown = json_number(value)
+    return str(shown) if isinstance(shown, int) else f"{shown:f}".rstrip("0").rstrip(".")
+
+
 def _order(actual: Actual) -> tuple[dt.date, dt.datetime]:
     recorded = actual.recorded_at or dt.datetime.max.replace(tzinfo=dt.UTC)
     if recorded.tzinfo is None:
