@@ -3,7 +3,8 @@
 VALUE := NUMBER [MULTIPLIER] [UNIT]
 NUMBER := digits with optional thousands commas, optional decimals (45000, 45,000, 4.5)
 
-The multipliers (万, 亿) and the unit aliases are data (data/actuals.toml). A unit,
+The multipliers (万, 亿) and the unit aliases are data: the extraction's
+(data/targets.toml), with data/actuals.toml on top. A unit,
 when written, must be the indicator's own after normalising; a negative value, and
 an actual for a kind that is not reported against (standard, threshold), are refused.
 """
@@ -13,8 +14,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from functools import cache
 
-from minsheng_cli._data import load_table
+from minsheng_cli._data import DATA_DIR, load_table
 from minsheng_cli.errors import LedgerError
 from minsheng_cli.ledger.records import Actual, Status
 from minsheng_cli.models import REPORTABLE_KINDS, Target, TargetKind, Task
@@ -30,12 +32,41 @@ KIND_LABELS: dict[TargetKind, str] = {
 _NUMBER = re.compile(r"(?P<sign>[-+−]?)(?P<digits>\d{1,3}(?:,\d{3})+|\d+)(?P<fraction>\.\d+)?")
 
 
+@cache
+def _tables() -> tuple[dict[str, str], dict[str, int]]:
+    """(unit aliases, multipliers): the extraction's tables (data/targets.toml) where it has
+    them, with ours (data/actuals.toml) on top; every alias folded as input is."""
+    own = load_table("actuals")
+    units: dict[str, str] = {}
+    multipliers: dict[str, int] = {}
+    if (DATA_DIR / "targets.toml").exists():
+        shared = load_table("targets")
+        units.update(_strings(shared.get("units")))
+        numbers = shared.get("numbers")
+        if isinstance(numbers, dict):
+            multipliers.update(_integers(numbers.get("multipliers")))
+    units.update(_strings(own["units"]))
+    multipliers.update(_integers(own["multipliers"]))
+    folded = {unicodedata.normalize("NFKC", k): v for k, v in units.items()}
+    return folded, multipliers
+
+
+def _strings(table: object) -> dict[str, str]:
+    if not isinstance(table, dict):
+        return {}
+    return {str(k): v for k, v in table.items() if isinstance(v, str)}
+
+
+def _integers(table: object) -> dict[str, int]:
+    if not isinstance(table, dict):
+        return {}
+    return {str(k): v for k, v in table.items() if isinstance(v, int)}
+
+
 def normalise_unit(unit: str) -> str:
-    """A unit of measure as indicators write it: 平米 → 平方米, ％ → %."""
+    """A unit of measure as indicators write it: 平米 → 平方米, ％ → %, 名 → 人."""
     folded = unicodedata.normalize("NFKC", "".join(unit.split()))
-    aliases: dict[str, str] = load_table("actuals")["units"]
-    folded_aliases = {unicodedata.normalize("NFKC", k): v for k, v in aliases.items()}
-    return folded_aliases.get(folded, folded)
+    return _tables()[0].get(folded, folded)
 
 
 def parse_value(text: str, target: Target) -> float:
@@ -56,8 +87,7 @@ def parse_value(text: str, target: Target) -> float:
         raise LedgerError(f"{where}的完成值不能为负数，收到“{text}”")
     value = float(match["digits"].replace(",", "") + (match["fraction"] or ""))
     rest = written[match.end() :]
-    multipliers: dict[str, int] = load_table("actuals")["multipliers"]
-    for word, factor in sorted(multipliers.items(), key=lambda item: -len(item[0])):
+    for word, factor in sorted(_tables()[1].items(), key=lambda item: -len(item[0])):
         if rest.startswith(word):
             value *= factor
             rest = rest[len(word) :]
