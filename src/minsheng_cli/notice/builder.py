@@ -24,6 +24,7 @@ from minsheng_cli.notice.metadata import FrontMatter, parse_front_matter, year_i
 from minsheng_cli.notice.numerals import NUMERAL, to_int
 from minsheng_cli.notice.reading import Reading
 from minsheng_cli.notice.table import MAX_TASK_NUMBER, Cell, Row, Table
+from minsheng_cli.notice.targets import extract_targets
 from minsheng_cli.units import canonical_unit, split_units
 
 # A vertical category label once its lines are joined: 就业增收（5项）. The count is optional.
@@ -321,6 +322,7 @@ class _Builder:
             position=row.position or None,
             title=title if title and title != content else None,
             leader=_join_text(_parts(field.get("leader"))) or None,
+            targets=extract_targets(row.number, content),
         )
 
     def _check_numbers(self, tasks: list[Task]) -> None:
