@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from minsheng_cli.cli import app
-from minsheng_cli.models import CorrectionField, Severity
+from minsheng_cli.models import CorrectionField, Severity, TargetKind
 from minsheng_cli.notice.loader import load_notice
 
 runner = CliRunner()
@@ -193,3 +193,75 @@ def test_the_readme_examples_work(tmp_path: Path) -> None:
     notice = load_notice(overlay=_overlay(tmp_path, corrections + aliases))
     assert len({t.category for t in notice.tasks}) == 10
     assert not notice.warnings
+
+
+# --- corrections to 量化指标 -------------------------------------------------------------------
+
+
+def _target_entry(body: str) -> str:
+    return f'# 补充文件\n\n[[corrections]]\n{body}\nreason = "上级政策调整"\n'
+
+
+def test_a_dropped_indicator_leaves_a_gap_in_the_ids(tmp_path: Path) -> None:
+    overlay = _overlay(
+        tmp_path, _target_entry('target = "9.1"\ndrop = true\nwas = "由6.5万元提高到9万元"')
+    )
+    task = {t.number: t for t in load_notice(overlay=overlay).tasks}[9]
+    assert [t.id for t in task.targets] == ["9.2"]
+    [record] = task.corrections
+    assert (record.field, record.was, record.now) == (
+        CorrectionField.TARGET,
+        "由6.5万元提高到9万元",
+        "9.1：删去",
+    )
+    result = _run(["validate", "--format", "json"], overlay)
+    notes = [p["message"] for p in json.loads(result.stdout) if p["code"] == "correction"]
+    assert notes == ["已按补充文件删去第9项的指标9.1（“由6.5万元提高到9万元”）。理由：上级政策调整"]
+
+
+def test_an_indicator_can_change_its_kind(tmp_path: Path) -> None:
+    body = 'target = "80.2"\nkind = "standard"\nwas = "100栋"'
+    task = {
+        t.number: t for t in load_notice(overlay=_overlay(tmp_path, _target_entry(body))).tasks
+    }[80]
+    changed = task.targets[1]
+    assert (changed.id, changed.kind, changed.per) == ("80.2", TargetKind.STANDARD, None)
+    assert [t.kind for t in task.targets[::2]] == [TargetKind.AMOUNT, TargetKind.AMOUNT]
+    assert task.corrections[0].now == "80.2：standard"
+
+
+def test_a_content_correction_reads_the_indicators_again(tmp_path: Path) -> None:
+    overlay = _overlay(tmp_path, _entry("task = 2", "content", "9万人", "10万人"))
+    task = {t.number: t for t in load_notice(overlay=overlay).tasks}[2]
+    assert [(t.id, t.value) for t in task.targets] == [("2.1", 100_000), ("2.2", 650_000)]
+
+
+TARGET_BAD = [
+    (
+        'target = "9.1"\ndrop = true\nwas = "由6.5万元提高到10万元"',
+        "第9项的指标9.1更正已与原文不符",
+    ),
+    ('target = "9.7"\ndrop = true\nwas = "9万元"', "第9项没有指标9.7（现有指标：9.1、9.2）"),
+    ('target = "99.1"\ndrop = true\nwas = "9万元"', "通知中没有第99项"),
+    ('target = "9"\ndrop = true\nwas = "9万元"', "指标编号写法不对"),
+    ('target = "9.1"\nwas = "9万元"', "须写 drop = true 或 kind"),
+    ('target = "9.1"\ndrop = true\nkind = "amount"\nwas = "9万元"', "须写 drop = true 或 kind"),
+    ('target = "9.1"\ndrop = false\nwas = "9万元"', "须写 drop = true 或 kind"),
+    ('target = "9.1"\nkind = "goal"\nwas = "9万元"', "不认识的指标类型“goal”"),
+    ('target = "2.1"\nkind = "raise"\nwas = "9万人"', "没有写明基数，不能改为 raise"),
+    ('target = "9.1"\ndrop = true', "更正缺少 was"),
+    ('target = "9.1"\ndrop = true\nwas = "9万元"\nfield = "content"', "指标更正中不认识的键 field"),
+    ('task = 9\nfield = "target"\nwas = "9万元"\nnow = "x"', '更正量化指标请写 target = "9.2"'),
+]
+
+
+@pytest.mark.parametrize(("body", "message"), TARGET_BAD)
+def test_a_wrong_indicator_correction_names_its_line(
+    tmp_path: Path, body: str, message: str
+) -> None:
+    overlay = _overlay(tmp_path, _target_entry(body))
+    result = _run(["list"], overlay)
+    assert result.exit_code == 1
+    assert message in result.stderr
+    assert f"{overlay}:3" in result.stderr
+    assert "Traceback" not in result.output

@@ -166,6 +166,8 @@ class CorrectionField(StrEnum):
     CONTENT = "content"
     UNITS = "units"
     DEADLINE = "deadline"
+    TARGET = "target"
+    """A 量化指标 dropped or given another kind: `was` is its as_written, `now` "9.2：删去"."""
 
 
 class Correction(BaseModel):

@@ -10,6 +10,12 @@
     [aliases]                  # more spellings of a unit, on top of data/units.toml
     "民政局" = "市民政局"
 
+    [[corrections]]
+    target = "9.2"             # one 量化指标, by its id
+    drop = true                # or kind = "standard"
+    was = "由15万元提高到21万元"  # the indicator as written in the source
+    reason = "该项为上级政策调整，不作考核"
+
 Every correction states what the source holds now. When the source no longer
 holds it, the correction is an error naming its line in the overlay: it is never
 skipped in silence. Each corrected task records what changed, and warnings that
@@ -29,6 +35,7 @@ from minsheng_cli.models import (
     Notice,
     Problem,
     Severity,
+    TargetKind,
     Task,
 )
 from minsheng_cli.overlay import Overlay
@@ -37,6 +44,15 @@ SECTION = "corrections"
 ALIASES = "aliases"
 _RANGE = re.compile(r"\A\s*(\d{1,9})\s*[-–—~～至到]\s*(\d{1,9})\s*\Z")
 _KEYS = {"task", "tasks", "field", "was", "now", "reason"}
+_TARGET_KEYS = {"target", "drop", "kind", "was", "reason"}
+_TARGET_ID = re.compile(r"\A\s*(\d{1,9})\.(\d{1,6})\s*\Z")
+_KIND_NAMES = {
+    TargetKind.AMOUNT: "数量",
+    TargetKind.PERCENT: "比率",
+    TargetKind.RAISE: "提高",
+    TargetKind.STANDARD: "标准",
+    TargetKind.THRESHOLD: "起付条件",
+}
 _FIELD_NAMES = {
     CorrectionField.CATEGORY: "类别",
     CorrectionField.CONTENT: "工作内容",
@@ -53,6 +69,8 @@ class _Entry:
     now: str
     reason: str
     line: int | None
+    target: str | None = None  # the indicator's id, for field TARGET
+    kind: TargetKind | None = None  # the kind it becomes; None: it is dropped
 
 
 def apply_corrections(notice: Notice, overlay: Overlay | None) -> Notice:
@@ -69,7 +87,8 @@ def apply_corrections(notice: Notice, overlay: Overlay | None) -> Notice:
         for number, task in tasks.items():
             tasks[number] = _aliased(task, aliases)
     entries = _entries(overlay, set(tasks))
-    for entry in entries:
+    # Indicators last, so that `was` is read from the content as corrected.
+    for entry in sorted(entries, key=lambda e: e.field is CorrectionField.TARGET):
         for number in entry.tasks:
             tasks[number] = _corrected(overlay, entry, tasks[number])
     corrected = [tasks[t.number] for t in notice.tasks]
@@ -92,6 +111,8 @@ def _entries(overlay: Overlay, numbers: set[int]) -> list[_Entry]:
 def _entry(overlay: Overlay, item: Any, line: int | None, numbers: set[int]) -> _Entry:
     if not isinstance(item, dict):
         raise overlay.error("每条更正应是一个表（[[corrections]]）", line)
+    if "target" in item:
+        return _target_entry(overlay, item, line, numbers)
     unknown = sorted(set(item) - _KEYS)
     if unknown:
         known = "、".join(sorted(_KEYS))
@@ -102,8 +123,12 @@ def _entry(overlay: Overlay, item: Any, line: int | None, numbers: set[int]) -> 
     try:
         field = CorrectionField(item["field"].strip())
     except ValueError:
-        names = "、".join(f.value for f in CorrectionField)
-        raise overlay.error(f"不认识的字段“{item['field']}”（可用：{names}）", line) from None
+        field = None
+    if field not in _FIELD_NAMES:  # an indicator is named by target = "N.k", not by field
+        names = "、".join(f.value for f in _FIELD_NAMES)
+        hint = '；更正量化指标请写 target = "9.2"' if field is CorrectionField.TARGET else ""
+        raise overlay.error(f"不认识的字段“{item['field']}”（可用：{names}）{hint}", line)
+    assert field is not None
     if not item["reason"].strip():
         raise overlay.error("更正须写明理由（reason）", line)
     if field is not CorrectionField.CATEGORY and not item["now"].strip():
@@ -114,6 +139,50 @@ def _entry(overlay: Overlay, item: Any, line: int | None, numbers: set[int]) -> 
         shown = "、".join(f"第{n}项" for n in missing[:5])
         raise overlay.error(f"通知中没有{shown}", line)
     return _Entry(tasks, field, item["was"], item["now"], item["reason"].strip(), line)
+
+
+def _target_entry(
+    overlay: Overlay, item: dict[str, Any], line: int | None, numbers: set[int]
+) -> _Entry:
+    """[[corrections]] with target = "N.k": drop = true, or kind = "<kind>"."""
+    unknown = sorted(set(item) - _TARGET_KEYS)
+    if unknown:
+        known = "、".join(sorted(_TARGET_KEYS))
+        raise overlay.error(f"指标更正中不认识的键 {'、'.join(unknown)}（可用：{known}）", line)
+    written = item["target"]
+    match = _TARGET_ID.match(written) if isinstance(written, str) else None
+    if match is None:
+        raise overlay.error(f'指标编号写法不对：{written!r}（写作 target = "9.2"）', line)
+    for key in ("was", "reason"):
+        if not isinstance(item.get(key), str):
+            raise overlay.error(f"更正缺少 {key}，或它不是文字（用引号括起来）", line)
+    if not item["reason"].strip():
+        raise overlay.error("更正须写明理由（reason）", line)
+    drop, kind = item.get("drop"), item.get("kind")
+    if (drop is True) == (kind is not None) or drop not in (None, True):
+        raise overlay.error('指标更正须写 drop = true 或 kind = "standard"（二者之一）', line)
+    new_kind = None
+    if kind is not None:
+        try:
+            new_kind = TargetKind(kind.strip() if isinstance(kind, str) else kind)
+        except ValueError:
+            names = "、".join(k.value for k in TargetKind)
+            raise overlay.error(f"不认识的指标类型“{kind}”（可用：{names}）", line) from None
+    number = int(match.group(1))
+    if number not in numbers:
+        raise overlay.error(f"通知中没有第{number}项", line)
+    target = f"{number}.{int(match.group(2))}"
+    now = f"{target}：{new_kind.value}" if new_kind else f"{target}：删去"
+    return _Entry(
+        (number,),
+        CorrectionField.TARGET,
+        item["was"],
+        now,
+        item["reason"].strip(),
+        line,
+        target=target,
+        kind=new_kind,
+    )
 
 
 def _tasks(overlay: Overlay, item: dict[str, Any], line: int | None) -> tuple[int, ...]:
@@ -141,7 +210,9 @@ def _corrected(overlay: Overlay, entry: _Entry, task: Task) -> Task:
     """`task` with one correction made; OverlayError when the source does not hold `was`."""
     field, was, now = entry.field, entry.was, entry.now
     update: dict[str, Any]
-    if field is CorrectionField.CATEGORY:
+    if field is CorrectionField.TARGET:
+        update = {"targets": _targets(overlay, entry, task)}
+    elif field is CorrectionField.CATEGORY:
         held = task.category or ""
         if held != was.strip():
             raise _stale(overlay, entry, task, held)
@@ -149,7 +220,11 @@ def _corrected(overlay: Overlay, entry: _Entry, task: Task) -> Task:
     elif field is CorrectionField.CONTENT:
         if not was or was not in task.content:
             raise _stale(overlay, entry, task, task.content)
-        update = {"content": task.content.replace(was, now)}
+        from minsheng_cli.notice.targets import extract_targets
+
+        content = task.content.replace(was, now)
+        # The indicators are read again from the content as corrected.
+        update = {"content": content, "targets": extract_targets(task.number, content)}
     elif field is CorrectionField.UNITS:
         written = [*task.units, *task.units_as_written]
         if was.strip() not in written:
@@ -161,6 +236,37 @@ def _corrected(overlay: Overlay, entry: _Entry, task: Task) -> Task:
         update = {"deadline": _deadline(overlay, entry, task)}
     record = Correction(field=field, was=was, now=now, reason=entry.reason)
     return task.model_copy(update={**update, "corrections": [*task.corrections, record]})
+
+
+def _targets(overlay: Overlay, entry: _Entry, task: Task) -> list[Any]:
+    """The task's indicators with `entry` applied; OverlayError for a missing or stale one."""
+    found = [t for t in task.targets if t.id == entry.target]
+    if not found:
+        held = "、".join(t.id for t in task.targets) or "无"
+        raise overlay.error(
+            f"第{task.number}项没有指标{entry.target}（现有指标：{held}）", entry.line
+        )
+    target = found[0]
+    if target.as_written != entry.was.strip():
+        raise overlay.error(
+            f"第{task.number}项的指标{entry.target}更正已与原文不符："
+            f"更正说原文是“{entry.was}”，原文现在是“{target.as_written}”；"
+            "请核对后修改或删去这条更正",
+            entry.line,
+        )
+    if entry.kind is None:
+        return [t for t in task.targets if t is not target]
+    if entry.kind is TargetKind.RAISE and target.baseline is None:
+        raise overlay.error(
+            f"第{task.number}项的指标{entry.target}没有写明基数，不能改为 raise", entry.line
+        )
+    update: dict[str, Any] = {"kind": entry.kind}
+    if entry.kind is TargetKind.STANDARD:
+        update["per"] = None  # a standard applies to each head, never to each recipient
+    if entry.kind is not TargetKind.RAISE:
+        update["baseline"] = None
+    changed = target.model_copy(update=update)
+    return [changed if t is target else t for t in task.targets]
 
 
 def _stale(overlay: Overlay, entry: _Entry, task: Task, held: str) -> Exception:
@@ -264,6 +370,12 @@ def _describe(entry: _Entry) -> str:
     )
     if len(tasks) > 1 and tasks != tuple(range(tasks[0], tasks[-1] + 1)):
         where = "、".join(f"第{n}项" for n in tasks)
+    if entry.field is CorrectionField.TARGET:
+        what = f"{where}的指标{entry.target}（“{entry.was.strip()}”）"
+        if entry.kind is None:
+            return f"已按补充文件删去{what}。理由：{entry.reason}"
+        name = _KIND_NAMES[entry.kind]
+        return f"已按补充文件将{what}的类型改为 {entry.kind.value}（{name}）。理由：{entry.reason}"
     was = f"“{entry.was}”" if entry.was else "（空）"
     now = f"“{entry.now}”" if entry.now else "（空）"
     return (
