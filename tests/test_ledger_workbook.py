@@ -219,7 +219,7 @@ def test_workbook_unsigned_export_has_fill_in_columns_but_no_identity(notice: No
     stream = io.BytesIO()
     write_xlsx(planned[0].document, stream)
     workbook = load_workbook(io.BytesIO(stream.getvalue()))
-    assert workbook.sheetnames == ["分工表", "统计"]
+    assert workbook.sheetnames == ["分工表", "量化指标", "统计"]
     assert "填报日期" in [c.value for c in _workbook_sheet(workbook)[HEADER_ROW]]
 
 

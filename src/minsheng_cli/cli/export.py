@@ -28,7 +28,7 @@ from minsheng_cli.cli.visible import visible
 from minsheng_cli.export import ExportFormat, SplitBy
 
 if TYPE_CHECKING:
-    from minsheng_cli.ledger.records import Report
+    from minsheng_cli.ledger.records import Actual, Report
     from minsheng_cli.ledger.workbook import Signer
     from minsheng_cli.models import Notice
 
@@ -78,7 +78,8 @@ def export(
     prefill: Annotated[
         bool,
         typer.Option(
-            "--prefill", help="xlsx：把台账中各事项的当前填报预先填入填报列（下月接着填）。"
+            "--prefill",
+            help="xlsx：把台账中各事项的当前填报和各量化指标的最新完成值预先填入填报列（下月接着填）。",
         ),
     ] = False,
     db: DbOpt = None,
@@ -124,8 +125,8 @@ def export(
 
         if left_out := undated(loaded, chosen):
             note(f"提示：{len(left_out)} 项没有具体日期，未写入日历。")
-    signer, answers = (
-        _ledger_parts(loaded, db, prefill) if fmt is ExportFormat.xlsx else (None, None)
+    signer, answers, actuals = (
+        _ledger_parts(loaded, db, prefill) if fmt is ExportFormat.xlsx else (None, None, None)
     )
     planned = plan_export(
         loaded,
@@ -135,6 +136,7 @@ def export(
         split_by=split_by,
         signer=signer,
         prefill=answers,
+        prefill_actuals=actuals,
         page_start=page_start,
         copy_of_attachment=copy_of_attachment,
     )
@@ -173,9 +175,9 @@ def export(
 
 def _ledger_parts(
     notice: Notice, db: Path | None, prefill: bool
-) -> tuple[Signer, dict[tuple[int, str], Report] | None]:
+) -> tuple[Signer, dict[tuple[int, str], Report] | None, dict[tuple[str, str], Actual] | None]:
     """The ledger's signer (creating the ledger and its key on first use) and, for
-    --prefill, each unit's latest report on each task."""
+    --prefill, each unit's latest report on each task and latest actual of each indicator."""
     import datetime as dt
 
     from minsheng_cli.ledger.notices import notice_key
@@ -185,8 +187,10 @@ def _ledger_parts(
     with Ledger.open(db) as ledger:
         ledger_id, key = ledger.identity()
         latest = ledger.latest(notice, dt.date.today()) if prefill else []
+        figures = ledger.latest_actuals(notice, dt.date.today()) if prefill else []
     answers = {(r.task, r.unit): r for r in latest} if prefill else None
-    return Signer(notice_key(notice), ledger_id, key), answers
+    actuals = {(a.indicator, a.unit): a for a in figures} if prefill else None
+    return Signer(notice_key(notice), ledger_id, key), answers, actuals
 
 
 def _say_partial(done: list[Path], total: int) -> None:

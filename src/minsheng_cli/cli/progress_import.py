@@ -1,4 +1,5 @@
-"""`minsheng progress import`: read the returned workbooks into the ledger, all or nothing."""
+"""`minsheng progress import`: read the returned workbooks into the ledger, all or nothing:
+the 分工表's reports and the 量化指标 sheet's 完成值 of every file, in one transaction."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from minsheng_cli.cli.options import NoticeOpt, OverlayOpt, YearOpt
 from minsheng_cli.cli.progress import _say, app
 
 if TYPE_CHECKING:
-    from minsheng_cli.ledger.records import Report
+    from minsheng_cli.ledger.records import Actual, Report
 
 
 @app.command("import")
@@ -32,7 +33,8 @@ def import_(
     year: YearOpt = None,
     overlay: OverlayOpt = None,
 ) -> None:
-    """导入各单位填好的工作簿：先逐行检查全部文件，有任何错误就一条也不记入。
+    """导入各单位填好的工作簿（分工表的填报和量化指标的完成值）：先逐行检查全部文件，
+    有任何错误就一条也不记入。
 
     例：minsheng progress import 分发/*.xlsx
     """
@@ -53,18 +55,24 @@ def import_(
         if problems:
             raise ReturnedFileError(problems)
         reports = [report for r in read for report in r.reports]
+        actuals = [actual for r in read for actual in r.actuals]
         before = {(r.task, r.unit): r for r in ledger.latest(loaded, today)}
         fresh = ledger.pending(loaded, reports)
         changes = [(r, before.get((r.task, r.unit))) for r in fresh]
-        added = 0 if dry_run else ledger.append(loaded, reports)
+        figures = {(a.indicator, a.unit): a for a in ledger.latest_actuals(loaded, today)}
+        fresh_actuals = ledger.pending_actuals(loaded, actuals)
+        actual_changes = [(a, figures.get((a.indicator, a.unit))) for a in fresh_actuals]
+        added, added_actuals = (0, 0) if dry_run else ledger.record(loaded, reports, actuals)
     _show_changes(changes)
+    _show_actual_changes(actual_changes)
     skipped = sum(r.skipped for r in read)
     tail = f"，{skipped} 行未填写已跳过" if skipped else ""
     if dry_run:
-        count = f"{len(files)} 个文件，{len(changes)} 条填报将记入{tail}"
-        _say(f"检查通过：{count}（--dry-run，未写入）。")
-    elif added:
-        _say(f"已记入台账 {added} 条填报，来自 {len(files)} 个文件{tail}。")
+        count = f"{len(changes)} 条填报、{len(actual_changes)} 个完成值将记入"
+        _say(f"检查通过：{len(files)} 个文件，{count}{tail}（--dry-run，未写入）。")
+    elif added or added_actuals:
+        what = f"{added} 条填报、{added_actuals} 个完成值"
+        _say(f"已记入台账 {what}，来自 {len(files)} 个文件{tail}。")
     else:
         _say(f"这些文件中的填报台账里都已有，未重复记录（{len(files)} 个文件{tail}）。")
 
@@ -87,6 +95,29 @@ def _show_changes(changes: list[tuple[Report, Report | None]]) -> None:
             Text(new.unit),
             Text(was),
             Text(f"{new.status.value} {new.percent}%"),
+            Text(new.as_of.isoformat()),
+        )
+    display.console().print(table)
+
+
+def _show_actual_changes(changes: list[tuple[Actual, Actual | None]]) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    from minsheng_cli.cli import display
+    from minsheng_cli.ledger.indicators import number_text
+
+    if not changes:
+        return
+    table = Table(box=None, header_style="bold")
+    for header in ("指标编号", "填报单位", "原完成值", "新完成值", "填报日期"):
+        table.add_column(header)
+    for new, old in changes:
+        table.add_row(
+            Text(new.indicator),
+            Text(new.unit),
+            Text(number_text(old.value) if old is not None else "未报送"),
+            Text(number_text(new.value)),
             Text(new.as_of.isoformat()),
         )
     display.console().print(table)

@@ -10,7 +10,7 @@ from minsheng_cli.models import DeadlineKind, NoticeMeta, Task
 from minsheng_cli.query import UnitTarget, role_label
 
 if TYPE_CHECKING:
-    from minsheng_cli.ledger.records import Report
+    from minsheng_cli.ledger.records import Actual, Report
     from minsheng_cli.ledger.workbook import WorkbookIdentity
 
 KIND_LABELS: dict[DeadlineKind, str] = {
@@ -35,7 +35,8 @@ class ExportDocument:
 
     `identity`, when set, is written to a very hidden sheet of an xlsx workbook so
     that the returned file can be checked; `prefill` puts a report per task number
-    into the fill-in columns (export --prefill).
+    into the fill-in columns (export --prefill), and `prefill_actuals` an actual per
+    indicator id into the 量化指标 sheet's.
 
     For Word: `page_start` numbers the pages from that number, to run on from the
     body of the notice; `copy_of_attachment` heads the attachment with the notice's
@@ -49,6 +50,7 @@ class ExportDocument:
     targets: tuple[UnitTarget, ...] = ()
     identity: WorkbookIdentity | None = None
     prefill: Mapping[int, Report] | None = None
+    prefill_actuals: Mapping[str, Actual] | None = None
     page_start: int | None = None
     copy_of_attachment: bool = False
 

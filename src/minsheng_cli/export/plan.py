@@ -39,7 +39,7 @@ from minsheng_cli.query import (
 )
 
 if TYPE_CHECKING:
-    from minsheng_cli.ledger.records import Report
+    from minsheng_cli.ledger.records import Actual, Report
     from minsheng_cli.ledger.workbook import Signer
 
 Writer = Callable[[ExportDocument, IO[bytes]], None]
@@ -97,6 +97,7 @@ def plan_export(
     split_by: SplitBy | None = None,
     signer: Signer | None = None,
     prefill: Mapping[tuple[int, str], Report] | None = None,
+    prefill_actuals: Mapping[tuple[str, str], Actual] | None = None,
     page_start: int | None = None,
     copy_of_attachment: bool | None = None,
 ) -> list[PlannedFile]:
@@ -109,13 +110,15 @@ def plan_export(
 
     For xlsx, `signer` gives each workbook its signed identity, and `prefill` (each
     unit's latest report, by task number and unit) fills in, for every row, the report
-    of the unit that row reports as.
+    of the unit that row reports as; `prefill_actuals` (each unit's latest actual, by
+    indicator id and unit) does the same on the 量化指标 sheet.
 
     For docx, `page_start` continues the page numbers from the body of the notice, and
     `copy_of_attachment` heads each attachment with the 文号 and 附件; by default an
     extract for units or recipients is headed so, being sent on its own.
     """
-    planned = _plan(notice, task_filter, fmt, output, split_by, signer, prefill)
+    prefills = _Prefills(prefill or {}, prefill_actuals or {})
+    planned = _plan(notice, task_filter, fmt, output, split_by, signer, prefills)
     return [
         dataclasses.replace(
             item,
@@ -138,7 +141,7 @@ def _plan(
     output: str | Path | None,
     split_by: SplitBy | None,
     signer: Signer | None,
-    prefill: Mapping[tuple[int, str], Report] | None,
+    prefill: _Prefills,
 ) -> list[PlannedFile]:
     tasks = select(notice, task_filter)
     title = notice.meta.attachment_title or notice.meta.title or "民生事项及责任分工表"
@@ -226,20 +229,33 @@ def _keyed(notice: Notice, planned: list[PlannedFile], fmt: ExportFormat) -> lis
     return [dataclasses.replace(item, notice_key=key) for item in planned]
 
 
+@dataclass(frozen=True)
+class _Prefills:
+    """What --prefill puts in a workbook: reports by (task, unit), actuals by (indicator, unit)."""
+
+    reports: Mapping[tuple[int, str], Report]
+    actuals: Mapping[tuple[str, str], Actual]
+
+    def __bool__(self) -> bool:
+        return bool(self.reports or self.actuals)
+
+
 def _sealed(
     notice: Notice,
     planned: list[PlannedFile],
     fmt: ExportFormat,
     signer: Signer | None,
-    prefill: Mapping[tuple[int, str], Report] | None,
+    prefill: _Prefills,
 ) -> list[PlannedFile]:
-    """Workbooks with their identity and prefilled reports; other formats as they are."""
+    """Workbooks with their identity and prefilled reports and actuals; other formats as
+    they are. The identity signs the 量化指标 sheet's ids in row order."""
     if fmt is not ExportFormat.xlsx or (signer is None and not prefill):
         return planned
     from minsheng_cli.ledger.workbook import (
         RowUnitError,
         WorkbookUnit,
         reporting_unit,
+        sheet_targets,
         unit_kind,
     )
 
@@ -251,18 +267,29 @@ def _sealed(
             WorkbookUnit(t.name, unit_kind(table, t.name, as_written=t.as_written))
             for t in document.targets
         ]
-        identity = signer.identity([t.number for t in document.tasks], units) if signer else None
+        rows = sheet_targets(document.tasks)
+        identity = (
+            signer.identity(
+                [t.number for t in document.tasks], units, [target.id for _, target in rows]
+            )
+            if signer
+            else None
+        )
         reports: dict[int, Report] = {}
-        for task in document.tasks:
-            if not prefill:
-                break
+        actuals: dict[str, Actual] = {}
+        for task in document.tasks if prefill else []:
             try:
                 unit = reporting_unit(task, units, table)
             except RowUnitError:
                 continue  # no single unit reports on this row here: leave it empty
-            if (report := prefill.get((task.number, unit))) is not None:
+            if (report := prefill.reports.get((task.number, unit))) is not None:
                 reports[task.number] = report
-        changed = dataclasses.replace(document, identity=identity, prefill=reports or None)
+            for target in task.targets:  # the sheet writes the reportable ones only
+                if (actual := prefill.actuals.get((target.id, unit))) is not None:
+                    actuals[target.id] = actual
+        changed = dataclasses.replace(
+            document, identity=identity, prefill=reports or None, prefill_actuals=actuals or None
+        )
         sealed.append(dataclasses.replace(item, document=changed))
     return sealed
 

@@ -1,4 +1,5 @@
-"""Excel export: a 分工表 the supervision office can filter, sort, print and fill in, plus 统计."""
+"""Excel export: a 分工表 the supervision office can filter, sort, print and fill in, the
+量化指标 to report 完成值 against, plus 统计."""
 
 from __future__ import annotations
 
@@ -40,8 +41,9 @@ from minsheng_cli.export._xlsx_fill import (
     write_identity,
 )
 from minsheng_cli.export._xlsx_stats import STATS_SHEET, write_stats
+from minsheng_cli.export._xlsx_targets import write_targets
 from minsheng_cli.export.document import ExportDocument
-from minsheng_cli.ledger.workbook import FILL_IN_HEADERS, TASKS_SHEET
+from minsheng_cli.ledger.workbook import FILL_IN_HEADERS, TARGETS_SHEET, TASKS_SHEET
 from minsheng_cli.models import Task
 from minsheng_cli.serialize import TASK_HEADERS, task_row
 
@@ -90,10 +92,10 @@ _DATE_INDEX = TASK_HEADERS.index("截止日期")
 
 
 def write_xlsx(document: ExportDocument, stream: IO[bytes]) -> None:
-    """Write `document` as a workbook with the sheets 分工表 and 统计.
+    """Write `document` as a workbook with the sheets 分工表, 量化指标 and 统计.
 
-    The 分工表 is locked but for its fill-in columns; with `document.identity`, a very
-    hidden sheet says what the workbook is, signed.
+    The 分工表 and the 量化指标 are locked but for their fill-in columns; with
+    `document.identity`, a very hidden sheet says what the workbook is, signed.
 
     Raises ExportError, naming the task, when a text is longer than a cell can hold:
     Excel would cut it short, and a 分工表 must not lose words without a trace.
@@ -107,6 +109,7 @@ def write_xlsx(document: ExportDocument, stream: IO[bytes]) -> None:
     sheet = workbook.worksheets[0]
     sheet.title = TASKS_SHEET
     _write_tasks(sheet, document)
+    write_targets(workbook.create_sheet(TARGETS_SHEET), document)
     write_stats(workbook.create_sheet(STATS_SHEET), document)
     if document.identity is not None:
         write_identity(workbook, document.identity)

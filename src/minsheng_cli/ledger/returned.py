@@ -1,8 +1,11 @@
 """Read a workbook a unit sent back: check what it is, then every row, before keeping any.
 
-`read_returned` gives either reports (none recorded yet) or problems, never both:
-one bad row and the whole file is refused, each problem naming the file, sheet,
-row, column and the value found. No SQL here: the caller passes the ledger's keys.
+`read_returned` gives either reports and actuals (none recorded yet) or problems,
+never both: one bad row on the 分工表 or on the 量化指标 sheet and the whole file is
+refused, each problem naming the file, sheet, row, column and the value found. The
+量化指标 sheet is read when the identity signs its ids; a workbook made before that
+sheet existed signs none, and is read as it always was. No SQL here: the caller
+passes the ledger's keys.
 """
 
 from __future__ import annotations
@@ -22,10 +25,12 @@ from minsheng_cli.errors import MinshengError
 from minsheng_cli.ledger._package import PackageError, check_package, read_file
 from minsheng_cli.ledger._rows import ImportProblem as ImportProblem
 from minsheng_cli.ledger._rows import RowReader, SheetCell
-from minsheng_cli.ledger.records import Report
+from minsheng_cli.ledger._target_rows import TargetRowReader
+from minsheng_cli.ledger.records import Actual, Report
 from minsheng_cli.ledger.workbook import (
     FORMAT,
     IDENTITY_SHEET,
+    TARGETS_SHEET,
     TASKS_SHEET,
     IdentityFormatError,
     WorkbookIdentity,
@@ -40,11 +45,14 @@ _IDENTITY_ROWS = 200
 
 @dataclass(frozen=True)
 class ReturnedWorkbook:
-    """What reading one file gave: reports, or the problems that refuse it (then no reports)."""
+    """What reading one file gave: reports and actuals, or the problems that refuse it (then
+    neither)."""
 
     file: str
     sha256: str | None
     reports: list[Report] = field(default_factory=list)
+    actuals: list[Actual] = field(default_factory=list)
+    """The 完成值 of the 量化指标 sheet's filled rows."""
     problems: list[ImportProblem] = field(default_factory=list)
     skipped: int = 0
     """Rows whose fill-in cells were all empty: that unit had nothing to report there."""
@@ -112,6 +120,9 @@ def read_returned_bytes(
         names = list(values.sheetnames)
         identity_rows = _identity_rows(values)
         rows = list(_sheet_rows(values, formulas, TASKS_SHEET)) if TASKS_SHEET in names else None
+        target_rows = (
+            list(_sheet_rows(values, formulas, TARGETS_SHEET)) if TARGETS_SHEET in names else None
+        )
     except _UNREADABLE:
         return refused(ImportProblem(name, "xlsx 文件已损坏，无法读取其中的表格"))
     finally:
@@ -133,9 +144,23 @@ def read_returned_bytes(
         today=today,
     )
     reports, problems, skipped = reader.read(TASKS_SHEET, rows)
+    actuals: list[Actual] = []
+    if identity.indicators:
+        if target_rows is None:
+            problems.append(
+                ImportProblem(name, f"找不到工作表“{TARGETS_SHEET}”（工作表被改名或删除）")
+            )
+        else:
+            targets = TargetRowReader(
+                reader.notice, identity, name, reader.file_name, digest, today
+            )
+            actuals, found = targets.read(target_rows)
+            problems += found
     if problems:
         return refused(*problems)
-    return ReturnedWorkbook(name, digest, reports=reports, skipped=skipped, identity=identity)
+    return ReturnedWorkbook(
+        name, digest, reports=reports, actuals=actuals, skipped=skipped, identity=identity
+    )
 
 
 # What openpyxl raises on a malformed package: its own parsing gives no single error type.

@@ -9,10 +9,13 @@ text beside its label, so that a person can read what the workbook claims to be:
     工具版本   0.1.0
     事项       18、19、20
     单位       市民政局          实际接收单位     (none, one or several rows)
+    指标       18.1、18.2、21.1  (only when the 量化指标 sheet has rows)
     签名       <HMAC-SHA256, hex>
 
-The signature covers every field but itself, in `canonical()` form. Nothing here
-imports openpyxl or SQLite: the key and the ledger id are arguments.
+The signature covers every field but itself, in `canonical()` form. The 指标 field,
+the ids of the 量化指标 sheet in row order, is signed only when there are some, so
+that a workbook made before that sheet existed verifies exactly as it did. Nothing
+here imports openpyxl or SQLite: the key and the ledger id are arguments.
 """
 
 from __future__ import annotations
@@ -24,9 +27,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
-from minsheng_cli.models import RecipientRole, RecipientTable, Task
+from minsheng_cli.models import REPORTABLE_KINDS, RecipientRole, RecipientTable, Target, Task
 
 TASKS_SHEET = "分工表"
+TARGETS_SHEET = "量化指标"
 IDENTITY_SHEET = "工作簿标识"
 FORMAT = "minsheng-workbook/1"
 
@@ -46,6 +50,23 @@ FILL_IN_HEADERS = [
 ]
 """The columns a unit fills in, after the task columns, in this order."""
 
+TARGET_NUMBER_HEADER = "序号"
+TARGET_ID_HEADER = "指标编号"
+TARGET_TEXT_HEADER = "指标"
+TARGET_VALUE_HEADER = "目标值"
+TARGET_UNIT_HEADER = "单位"
+ACTUAL_HEADER = "完成值"
+TARGET_HEADERS = [
+    TARGET_NUMBER_HEADER,
+    TARGET_ID_HEADER,
+    TARGET_TEXT_HEADER,
+    TARGET_VALUE_HEADER,
+    TARGET_UNIT_HEADER,
+]
+"""The 量化指标 sheet's columns that say what each indicator is, in this order."""
+TARGET_FILL_IN_HEADERS = [ACTUAL_HEADER, DATE_HEADER]
+"""The 量化指标 columns a unit fills in, after TARGET_HEADERS."""
+
 # Labels of the identity sheet, in row order (units repeat, zero or more times).
 LABEL_NOTE = "说明"
 LABEL_FORMAT = "格式"
@@ -54,9 +75,20 @@ LABEL_LEDGER = "台账"
 LABEL_VERSION = "工具版本"
 LABEL_TASKS = "事项"
 LABEL_UNIT = "单位"
+LABEL_INDICATORS = "指标"
 LABEL_SIGNATURE = "签名"
 NOTE_TEXT = "本表由 minsheng 导出时写入，用于核对工作簿的来源，请勿修改。"
 _TASK_SEPARATOR = "、"
+
+
+def sheet_targets(tasks: Sequence[Task]) -> list[tuple[Task, Target]]:
+    """The rows of a workbook's 量化指标 sheet: each reportable indicator, in task order."""
+    return [
+        (task, target)
+        for task in tasks
+        for target in task.targets
+        if target.kind in REPORTABLE_KINDS
+    ]
 
 
 class UnitKind(StrEnum):
@@ -85,12 +117,14 @@ class WorkbookIdentity:
     version: str
     tasks: tuple[int, ...]
     units: tuple[WorkbookUnit, ...]
+    indicators: tuple[str, ...] = ()
+    """The ids of the 量化指标 sheet's rows, in order; () for a workbook without any."""
     signature: str = field(default="", compare=False)
     format: str = FORMAT
 
     def canonical(self) -> bytes:
         """The signed bytes: compact JSON with sorted keys, UTF-8."""
-        fields = {
+        fields: dict[str, object] = {
             "format": self.format,
             "ledger_id": self.ledger_id,
             "notice": self.notice_key,
@@ -98,6 +132,9 @@ class WorkbookIdentity:
             "units": [[u.name, u.kind.value] for u in self.units],
             "version": self.version,
         }
+        if self.indicators:
+            # Absent, not empty, without indicators: older workbooks keep their signature.
+            fields["indicators"] = list(self.indicators)
         text = json.dumps(fields, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         return text.encode("utf-8")
 
@@ -126,6 +163,8 @@ class WorkbookIdentity:
             [LABEL_TASKS, _TASK_SEPARATOR.join(map(str, self.tasks))],
         ]
         rows += [[LABEL_UNIT, unit.name, unit.kind.value] for unit in self.units]
+        if self.indicators:
+            rows.append([LABEL_INDICATORS, _TASK_SEPARATOR.join(self.indicators)])
         rows.append([LABEL_SIGNATURE, self.signature])
         return rows
 
@@ -155,6 +194,12 @@ def parse_identity(rows: Sequence[Sequence[object]]) -> WorkbookIdentity:
         raise IdentityFormatError("工作簿标识表的栏目与导出时不同")
     fields = {row[0]: row for row in cleaned[1 : len(head)]}
     units_rows = cleaned[len(head) : -1]
+    indicators: tuple[str, ...] = ()
+    if units_rows and units_rows[-1][0] == LABEL_INDICATORS:
+        *units_rows, indicators_row = units_rows
+        if len(indicators_row) != 2:
+            raise IdentityFormatError(f"工作簿标识表的“{LABEL_INDICATORS}”一栏应恰有一个值")
+        indicators = tuple(indicators_row[1].split(_TASK_SEPARATOR))
     for row in [*fields.values(), cleaned[-1]]:
         if len(row) != 2:
             raise IdentityFormatError(f"工作簿标识表的“{row[0]}”一栏应恰有一个值")
@@ -176,6 +221,7 @@ def parse_identity(rows: Sequence[Sequence[object]]) -> WorkbookIdentity:
         version=fields[LABEL_VERSION][1],
         tasks=tasks,
         units=tuple(units),
+        indicators=indicators,
         signature=cleaned[-1][1],
     )
 
@@ -188,7 +234,12 @@ class Signer:
     ledger_id: str
     key: bytes = field(repr=False)
 
-    def identity(self, tasks: Sequence[int], units: Sequence[WorkbookUnit]) -> WorkbookIdentity:
+    def identity(
+        self,
+        tasks: Sequence[int],
+        units: Sequence[WorkbookUnit],
+        indicators: Sequence[str] = (),
+    ) -> WorkbookIdentity:
         from minsheng_cli import __version__
 
         unsigned = WorkbookIdentity(
@@ -197,6 +248,7 @@ class Signer:
             version=__version__,
             tasks=tuple(tasks),
             units=tuple(units),
+            indicators=tuple(indicators),
         )
         return replace(unsigned, signature=unsigned.expected_signature(self.key))
 
