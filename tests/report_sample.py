@@ -11,7 +11,7 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from minsheng_cli.ledger.records import Report, Status
+from minsheng_cli.ledger.records import Actual, Report, Status
 from minsheng_cli.ledger.schedule import lead_units
 from minsheng_cli.models import Notice
 from minsheng_cli.report.figures import Options, compute
@@ -69,13 +69,43 @@ def sample_reports(notice: Notice) -> list[Report]:
     return reports
 
 
+# Actual values (完成值) as a share of each indicator's target, by its task's number modulo 5:
+# met, overachieved, half, a tenth, and not reported.
+_SHARES = [1.0, 1.25, 0.5, 0.1, None]
+
+
+def sample_actuals(notice: Notice) -> list[Actual]:
+    """The lead's actual of each reportable indicator (a group's first member only)."""
+    actuals: list[Actual] = []
+    for task in notice.tasks:
+        share = _SHARES[task.number % 5]
+        units = lead_units(task)
+        if share is None or not units:
+            continue
+        for target in task.targets:
+            if target.kind.value in ("standard", "threshold"):
+                continue
+            base = target.baseline or 0.0
+            actuals.append(
+                Actual(
+                    task=task.number,
+                    indicator=target.id,
+                    unit=units[0],
+                    value=base + (target.value - base) * share,
+                    as_of=dt.date(2015, 6, 25),
+                    recorded_at=dt.datetime(2015, 7, 1, 10, tzinfo=dt.UTC),
+                )
+            )
+    return actuals
+
+
 def sample_figures(
     notice: Notice, period: Period = Period.MONTH, *, category: str | None = None
 ) -> ReportFigures:
     """The sample's report on every task, or on one category's (a short one to render)."""
     options = Options(as_of=AS_OF, period=period, number=6)
     tasks = [t for t in notice.tasks if category is None or t.category == category]
-    return compute(notice, tasks, sample_reports(notice), options)
+    return compute(notice, tasks, sample_reports(notice), options, sample_actuals(notice))
 
 
 if __name__ == "__main__":

@@ -60,7 +60,41 @@ def ledger(tmp_path_factory: pytest.TempPathFactory) -> Path:
         _fill(target, rows)
         result = _run(["progress", "import", str(target)], db)
         assert result.exit_code == 0, result.output
+    # 完成值: 2.1 at half, 2.2 beyond its target, 9.1 a raise three fifths of the way.
+    for args in (
+        ["2", "--actual", "2.1=4.5万", "--actual", "2.2=70万人次"],
+        ["9", "--actual", "9.1=8万元"],
+    ):
+        result = _run(["progress", "set", *args, "--date", "2015-06-29"], db)
+        assert result.exit_code == 0, result.output
     return db
+
+
+@pytest.mark.parametrize("filters", [[], ["--unit", "市人社局"], ["--category", "医疗保障"]])
+def test_report_targets_agree_with_the_targets_command(ledger: Path, filters: list[str]) -> None:
+    report = _json(["report", "--as-of", AS_OF, "-f", "json", *filters], ledger)
+    listed = _json(["targets", "--as-of", AS_OF, "-f", "json", *filters], ledger)
+    reportable = {row["id"]: row for row in listed if row["reportable"]}
+    assert [row["id"] for row in report["targets"]] == list(reportable)
+    keys = ("number", "text", "kind", "value", "unit", "actual", "ratio", "met", "light")
+    for row in report["targets"]:
+        assert {k: row[k] for k in keys} == {k: reportable[row["id"]][k] for k in keys}
+    headline = report["headline"]
+    assert headline["targets_reported"] == sum(r["actual"] is not None for r in reportable.values())
+    assert headline["targets_met"] == sum(r["met"] for r in reportable.values())
+
+
+def test_report_targets_figures_and_sentences(ledger: Path) -> None:
+    report = _json(["report", "--as-of", AS_OF, "-f", "json"], ledger)
+    shown = {row["id"]: row for row in report["targets"] if row["actual"] is not None}
+    assert {k: (v["actual"], v["ratio"], v["met"]) for k, v in shown.items()} == {
+        "2.1": (45000, 0.5, False),
+        "2.2": (700000, round(700000 / 650000, 6), True),
+        "9.1": (80000, 0.6, False),
+    }
+    assert shown["2.1"]["sentence"] == "城镇新增就业4.5万人，完成年度目标的50.0%"
+    assert (report["headline"]["targets_reported"], report["headline"]["targets_met"]) == (3, 1)
+    assert report["summary"][-1].endswith("已填报完成值3项，已达到目标1项。")
 
 
 def _json(args: list[str], db: Path) -> Any:

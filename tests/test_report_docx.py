@@ -145,6 +145,7 @@ def test_report_docx_headings_in_heiti() -> None:
         "二、分类别进展",
         "三、牵头单位排名",
         "四、自上期以来的变化",
+        "五、量化指标完成情况",
     ]
     assert east_asia_face(YEAR_DOC, "Report Heading") == "黑体"
     assert east_asia_face(YEAR_DOC, "Report Body") == "仿宋"
@@ -262,11 +263,12 @@ def test_report_docx_tables_repeat_their_header() -> None:
                 "逾期和亮红灯事项",
                 "30天内到期未完成事项",
                 "未报送单位",
+                "量化指标完成情况",
                 "年终绩效（牵头）",
                 "年终绩效（配合）",
             ],
         ),
-        (MONTH_DOC, ["逾期和亮红灯事项", "30天内到期未完成事项", "未报送单位"]),
+        (MONTH_DOC, ["逾期和亮红灯事项", "30天内到期未完成事项", "未报送单位", "量化指标完成情况"]),
     ],
 )
 def test_report_docx_attachments_on_landscape_pages(
@@ -314,11 +316,27 @@ def test_report_docx_silent_units_read_down_the_columns() -> None:
 
 def test_report_docx_year_end_attachments() -> None:
     assert YEAR.year_end is not None
-    for number, shares in ((4, YEAR.year_end.lead), (5, YEAR.year_end.support)):
+    for number, shares in ((5, YEAR.year_end.lead), (6, YEAR.year_end.support)):
         rows = cells(only_table(attachment(YEAR_DOC, number)))
         assert rows[0][:5] == ["单位", "事项数", "按期完成", "逾期完成", "未完成"]
         assert [row[0] for row in rows[1:]] == [s.unit for s in shares]
         assert rows[1][5] == f"{shares[0].on_time_share:.1f}"
+
+
+def test_report_docx_targets_attachment_and_sentences() -> None:
+    rows = cells(only_table(attachment(YEAR_DOC, 4)))
+    headers = [header.replace("\n", "") for header in rows[0]]
+    assert headers == ["编号", "指标", "目标", "牵头单位", "完成值", "完成率（%）", "灯"]
+    assert [row[0] for row in rows[1:]] == [t.id for t in YEAR.targets]
+    blocks = body_after(YEAR_DOC, "五、量化指标完成情况")
+    texts = [b.text for b in blocks if isinstance(b, Paragraph) and b.text]
+    h = YEAR.headline
+    counts = (h.targets, h.targets_reported, h.targets_met)
+    assert texts[0] == "范围内事项共有量化指标{}项，已填报完成值{}项，已达到目标{}项。".format(
+        *counts
+    )
+    said = [t.sentence for t in YEAR.targets if t.sentence]
+    assert said and texts[1] == "；".join(said) + "。"
 
 
 @pytest.mark.parametrize(

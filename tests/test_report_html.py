@@ -187,7 +187,8 @@ def test_report_html_head_and_order() -> None:
         "五、30天内到期的事项",
         "六、未报送单位",
         "七、上期以来的变化",
-        "八、年终绩效",
+        "八、量化指标完成情况",
+        "九、年终绩效",
     ]
     text = SAMPLE.all_text
     for expected in ("督查通报", "第6期", "吉林市人民政府督查室", "2015年6月30日"):
@@ -256,7 +257,7 @@ def test_report_html_chips_and_year_end() -> None:
     numbers = [[str(n) for n in listed] for listed in (c.completed, c.worse, c.better)]
     assert SAMPLE.chips == [FIGURES.silent_units, *numbers]
     assert FIGURES.year_end is not None
-    lead, support = SAMPLE.table("表5"), SAMPLE.table("表6")
+    lead, support = SAMPLE.table("表6"), SAMPLE.table("表7")
     for table, rows in ((lead, FIGURES.year_end.lead), (support, FIGURES.year_end.support)):
         assert [row[:5] for row in table.rows] == [
             [r.unit, str(r.tasks), str(r.on_time), str(r.late), str(r.not_done)] for r in rows
@@ -268,8 +269,17 @@ def test_report_html_chips_and_year_end() -> None:
 
 def test_report_html_month_has_no_year_end() -> None:
     page = Page(render(MONTH))
-    assert "八、年终绩效" not in page.headings
-    assert not [t for t in page.tables if t.caption.startswith(("表5", "表6"))]
+    assert "九、年终绩效" not in page.headings and "八、量化指标完成情况" in page.headings
+    assert not [t for t in page.tables if t.caption.startswith(("表6", "表7"))]
+
+
+def test_report_html_targets_table() -> None:
+    table = SAMPLE.table("表5")
+    assert [row[0] for row in table.rows] == [t.id for t in FIGURES.targets]
+    reported = [t for t in FIGURES.targets if t.actual is not None]
+    for target in reported:
+        [row] = [r for r in table.rows if r[0] == target.id]
+        assert row[5] == pct(round((target.ratio or 0) * 100, 1))
 
 
 def test_report_html_empty_ledger() -> None:

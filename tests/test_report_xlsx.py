@@ -24,7 +24,16 @@ from tests.report_sample import AS_OF, sample_figures
 NOTICE: Notice = load_notice()
 FIGURES: ReportFigures = sample_figures(NOTICE, Period.YEAR)
 
-SHEETS = ["总览", "分类别", "牵头单位排名", "逾期和红灯", "即将到期", "未报送单位", "变化"]
+SHEETS = [
+    "总览",
+    "分类别",
+    "牵头单位排名",
+    "逾期和红灯",
+    "即将到期",
+    "未报送单位",
+    "变化",
+    "量化指标",
+]
 YEAR_END_SHEETS = ["年终-牵头", "年终-配合"]
 
 CATEGORY_HEADERS = [
@@ -350,6 +359,15 @@ def test_report_xlsx_empty_ledger_says_so() -> None:
     assert sum(n for n in unreported if isinstance(n, int)) == len(NOTICE.tasks)
 
 
+def test_report_xlsx_targets_sheet() -> None:
+    ws = WORKBOOK["量化指标"]
+    assert _column(ws, "编号") == [t.id for t in FIGURES.targets]
+    assert _column(ws, "完成值") == [t.actual for t in FIGURES.targets]
+    assert _column(ws, "完成率（%）") == [
+        None if t.ratio is None else round(t.ratio * 100, 1) for t in FIGURES.targets
+    ]
+
+
 def test_report_xlsx_empty_lists_are_header_only_tables() -> None:
     figures = FIGURES.model_copy(
         update={
@@ -359,6 +377,7 @@ def test_report_xlsx_empty_lists_are_header_only_tables() -> None:
             "due_soon": [],
             "silent_units": [],
             "changes": Changes(completed=[], worse=[], better=[]),
+            "targets": [],
             "year_end": FIGURES.year_end.model_copy(update={"lead": [], "support": []})
             if FIGURES.year_end
             else None,

@@ -151,6 +151,7 @@ def report(
         with open_ledger(db) as ledger:
             warn_changed(ledger, loaded)
             history = ledger.reports(loaded)
+            actuals = ledger.actuals(loaded)
     options = Options(
         as_of=when,
         period=period,
@@ -162,7 +163,7 @@ def report(
         filters=tuple(words),
     )
     with _busy("正在计算"):
-        figures = compute(loaded, tasks, history, options)
+        figures = compute(loaded, tasks, history, options, actuals)
     if figures.note:
         note(f"提示：{figures.note}")
     chart = _chart(figures) if fmt is ReportFormat.docx else None

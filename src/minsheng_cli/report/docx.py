@@ -18,8 +18,8 @@ from docx.shared import Mm, Pt
 from docx.text.paragraph import Paragraph
 
 from minsheng_cli.ledger.records import LIGHT_LABELS
-from minsheng_cli.report.model import ListedTask, ReportFigures, ShareRow
-from minsheng_cli.report.wording import chinese_date
+from minsheng_cli.report.model import ListedTask, ReportFigures, ShareRow, TargetRow
+from minsheng_cli.report.wording import TARGETS_TITLE, chinese_date, quantity, targets_summary
 from minsheng_cli.word import (
     FANGSONG,
     FOOTER_STYLE,
@@ -101,10 +101,14 @@ SHARE_HEADERS = [
     ("单位", 50), ("事项数", 20), ("按期完成", 22), ("逾期完成", 22), ("未完成", 20),
     ("按期完成占比（%）", 31), ("逾期完成占比（%）", 30), ("未完成占比（%）", 30),
 ]  # fmt: skip
+TARGET_HEADERS = [
+    ("编号", 14), ("指标", 83), ("目标", 30), ("牵头单位", 30), ("完成值", 28),
+    ("完成率（%）", 22), ("灯", 18),
+]  # fmt: skip
 SILENT_COLUMNS = 3  # (序号, 单位) pairs side by side
 SILENT_PAIR_MM = (15, 60)
-_WRAPPING = {"工作内容", "存在问题"}  # justified rather than centred
-_HEADINGS = "一二三四"
+_WRAPPING = {"工作内容", "存在问题", "指标"}  # justified rather than centred
+_HEADINGS = "一二三四五"
 
 Rows = list[list[str]]
 Headers = Sequence[tuple[str, float]]
@@ -224,6 +228,14 @@ def _body(word: WordDocument, figures: ReportFigures, chart: bytes | None) -> No
         )
         _add(word, "Report Body", f"{what}：{listed}。")
 
+    if figures.targets:
+        _heading(word, 4, TARGETS_TITLE)
+        h = figures.headline
+        _add(word, "Report Body", targets_summary(h.targets, h.targets_reported, h.targets_met))
+        said = [row.sentence for row in figures.targets if row.sentence]
+        if said:
+            _add(word, "Report Body", "；".join(said) + "。")
+
 
 def _heading(word: WordDocument, index: int, text: str) -> None:
     _add(word, "Report Heading", f"{_HEADINGS[index]}、{text}")
@@ -266,6 +278,14 @@ def _attachments(figures: ReportFigures) -> list[tuple[str, str, Fill]]:
             lambda word: _silent_table(word, figures.silent_units),
         ),
     ]
+    if figures.targets:
+        found.append(
+            (
+                TARGETS_TITLE,
+                f"（截至{as_of}，完成率为完成值占目标的比例）",
+                lambda word: _target_table(word, figures.targets),
+            )
+        )
     year_end = figures.year_end
     if year_end is not None:
         found += [
@@ -299,6 +319,25 @@ def _task_table(word: WordDocument, tasks: Sequence[ListedTask]) -> None:
                 task.problems or "",
             ]
             for task in tasks
+        ],
+    )
+
+
+def _target_table(word: WordDocument, targets: Sequence[TargetRow]) -> None:
+    _table(
+        word,
+        TARGET_HEADERS,
+        [
+            [
+                row.id,
+                row.text,
+                row.as_written,
+                row.lead_unit or "",
+                "" if row.actual is None else quantity(row.actual, row.unit),
+                "" if row.ratio is None else f"{row.ratio * 100:.1f}",
+                LIGHT_LABELS[row.light] if row.light else "",
+            ]
+            for row in targets
         ],
     )
 

@@ -13,7 +13,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from minsheng_cli.ledger.records import Light, Report, Status
+from minsheng_cli.ledger.indicators import IndicatorState, indicator_states, json_number
+from minsheng_cli.ledger.records import Actual, Light, Report, Status
 from minsheng_cli.ledger.schedule import (
     TaskState,
     Thresholds,
@@ -24,7 +25,7 @@ from minsheng_cli.ledger.schedule import (
     task_states,
     year_start,
 )
-from minsheng_cli.models import Notice, RecipientRole, Task
+from minsheng_cli.models import REPORTABLE_KINDS, Notice, RecipientRole, Task
 from minsheng_cli.report import wording
 from minsheng_cli.report.model import (
     LIGHT_ORDER,
@@ -36,6 +37,7 @@ from minsheng_cli.report.model import (
     ReportFigures,
     Scope,
     ShareRow,
+    TargetRow,
     UnitRow,
     YearEnd,
 )
@@ -82,9 +84,14 @@ class _Credit:
 
 
 def compute(
-    notice: Notice, tasks: Sequence[Task], reports: Sequence[Report], options: Options
+    notice: Notice,
+    tasks: Sequence[Task],
+    reports: Sequence[Report],
+    options: Options,
+    actuals: Sequence[Actual] = (),
 ) -> ReportFigures:
-    """Every figure of the report on `tasks`, from `reports` (the ledger's whole history)."""
+    """Every figure of the report on `tasks`, from `reports` and `actuals` (the ledger's
+    whole history of progress reports and of 完成值)."""
     as_of = options.as_of
     since = options.since or default_since(as_of, options.period)
     start = options.start or year_start(notice, as_of)
@@ -94,7 +101,25 @@ def compute(
     states = task_states(notice, history, as_of, tasks=tasks, start=start, thresholds=thresholds)
     before = task_states(notice, history, since, tasks=tasks, start=start, thresholds=thresholds)
     credits = _credits(notice, states, start, thresholds)
-    headline = _headline(states)
+    targets = [
+        _target_row(state)
+        for state in indicator_states(
+            notice,
+            [a for a in actuals if a.task in in_scope],
+            as_of,
+            tasks=tasks,
+            kinds=REPORTABLE_KINDS,
+            start=start,
+            thresholds=thresholds,
+        )
+    ]
+    headline = _headline(states).model_copy(
+        update={
+            "targets": len(targets),
+            "targets_reported": sum(1 for t in targets if t.actual is not None),
+            "targets_met": sum(1 for t in targets if t.met),
+        }
+    )
     by_unit = _by_unit(credits)
     scope = Scope(
         title=wording.title(notice, options.period, as_of),
@@ -113,12 +138,17 @@ def compute(
     )
     overdue_or_red = [_listed(s) for s in states if s.light in (Light.OVERDUE, Light.RED)]
     reported = any(r.as_of <= as_of for r in history)
+    summary = wording.summary(as_of, headline, by_unit, overdue_or_red, reported=reported)
+    if targets and headline.targets_reported:
+        summary.append(
+            wording.targets_summary(len(targets), headline.targets_reported, headline.targets_met)
+        )
     return ReportFigures(
         as_of=as_of,
         since=since,
         note=None if reported else wording.NOTHING_REPORTED,
         scope=scope,
-        summary=wording.summary(as_of, headline, by_unit, overdue_or_red, reported=reported),
+        summary=summary,
         headline=headline,
         by_category=_by_category(states),
         by_unit=by_unit,
@@ -130,6 +160,39 @@ def compute(
         year_end=_year_end(notice, states, history, as_of)
         if options.period is Period.YEAR
         else None,
+        targets=targets,
+    )
+
+
+def _target_row(state: IndicatorState) -> TargetRow:
+    target, task = state.target, state.task
+    ratio = json_number(state.ratio)
+    actual = json_number(state.actual)
+    return TargetRow(
+        id=target.id,
+        number=task.number,
+        text=target.text,
+        label=target.label,
+        kind=target.kind,
+        compare=target.compare,
+        value=json_number(target.value) or 0,
+        baseline=json_number(target.baseline),
+        unit=target.unit,
+        as_written=target.as_written,
+        lead_unit=task.lead_unit,
+        actual=actual,
+        ratio=ratio,
+        met=state.met,
+        light=state.light,
+        sentence=wording.target_sentence(
+            number=task.number,
+            label=target.label,
+            text=target.text,
+            kind=target.kind.value,
+            actual=state.actual,
+            ratio=state.ratio,
+            unit=target.unit,
+        ),
     )
 
 

@@ -16,7 +16,7 @@ from minsheng_cli.ledger.records import LIGHT_LABELS, Light
 from minsheng_cli.models import UNCATEGORISED_LABEL
 from minsheng_cli.report import palette, svg
 from minsheng_cli.report.model import ListedTask, ReportFigures, ShareRow
-from minsheng_cli.report.wording import chinese_date
+from minsheng_cli.report.wording import TARGETS_TITLE, chinese_date, quantity, targets_summary
 from minsheng_cli.serialize import clean_text
 
 _NONE = "（无）"
@@ -138,8 +138,10 @@ def render_html(figures: ReportFigures) -> str:
         _silent(figures),
         _changes(figures),
     ]
+    if figures.targets:
+        sections.append(_targets(figures))
     if figures.year_end is not None:
-        sections.append(_year_end(figures))
+        sections.append(_year_end(figures, first_table=6 if figures.targets else 5))
     body = [_header(figures)]
     if figures.note:
         body.append(_tag("p", _t(figures.note), class_="note", role="note"))
@@ -438,11 +440,36 @@ def _shares(rows: Sequence[ShareRow], caption: str) -> str:
     )  # fmt: skip
 
 
-def _year_end(f: ReportFigures) -> tuple[str, list[str]]:
+def _targets(f: ReportFigures) -> tuple[str, list[str]]:
+    h = f.headline
+    said = [row.sentence for row in f.targets if row.sentence]
+    parts = [_tag("p", _t(targets_summary(h.targets, h.targets_reported, h.targets_met)))]
+    if said:
+        parts.append(_tag("ul", *(_tag("li", _t(sentence)) for sentence in said)))
+    parts.append(
+        _table(
+            ["编号", "指标", "目标", "牵头单位", "完成值", "完成率（%）", "灯"],
+            (
+                [_Cell(r.id, "c"), _Cell(r.text, "content"), _Cell(r.as_written, "c"),
+                 _Cell(r.lead_unit or _DASH, "unit"),
+                 _Cell(_DASH if r.actual is None else quantity(r.actual, r.unit), "n"),
+                 _n(None if r.ratio is None else round(r.ratio * 100, 1)),
+                 _Cell(LIGHT_LABELS[r.light], "c", f"lt {r.light.value}") if r.light
+                 else _Cell(_DASH, "c")]
+                for r in f.targets
+            ),
+            "表5　量化指标完成情况（完成率为完成值占目标的比例，不封顶）",
+        )
+    )  # fmt: skip
+    return TARGETS_TITLE, parts
+
+
+def _year_end(f: ReportFigures, *, first_table: int) -> tuple[str, list[str]]:
     assert f.year_end is not None
+    support = "各单位配合事项完成情况（以事项本身是否完成计）"
     return "年终绩效", [
         _tag("h3", "（一）牵头事项"),
-        _shares(f.year_end.lead, "表5　各单位牵头事项完成情况"),
+        _shares(f.year_end.lead, f"表{first_table}　各单位牵头事项完成情况"),
         _tag("h3", "（二）配合事项"),
-        _shares(f.year_end.support, "表6　各单位配合事项完成情况（以事项本身是否完成计）"),
+        _shares(f.year_end.support, f"表{first_table + 1}　{support}"),
     ]

@@ -8,8 +8,8 @@ from typing import IO
 
 from minsheng_cli.ledger.records import LIGHT_LABELS
 from minsheng_cli.models import UNCATEGORISED_LABEL
-from minsheng_cli.report.model import ListedTask, ReportFigures, ShareRow
-from minsheng_cli.report.wording import chinese_date
+from minsheng_cli.report.model import ListedTask, ReportFigures, ShareRow, TargetRow
+from minsheng_cli.report.wording import TARGETS_TITLE, chinese_date, quantity, targets_summary
 from minsheng_cli.serialize import clean_text
 
 _NONE = "（无）"
@@ -78,10 +78,31 @@ def render_markdown(figures: ReportFigures) -> str:
         f"- 灯变差：{_numbers(f.changes.worse)}",
         f"- 灯变好：{_numbers(f.changes.better)}",
     ]  # fmt: skip
+    numerals = iter("八九十")
+    if f.targets:
+        lines += ["", f"## {next(numerals)}、{TARGETS_TITLE}", ""]
+        lines += [targets_summary(h.targets, h.targets_reported, h.targets_met), ""]
+        lines += [f"- {_text(row.sentence)}" for row in f.targets if row.sentence]
+        lines += ["", *_targets(f.targets)]
     if f.year_end is not None:
-        lines += ["", "## 八、年终绩效：牵头的事项", "", *_shares(f.year_end.lead)]
-        lines += ["", "## 九、年终绩效：配合的事项", "", *_shares(f.year_end.support)]
+        lines += ["", f"## {next(numerals)}、年终绩效：牵头的事项", "", *_shares(f.year_end.lead)]
+        lines += [
+            "",
+            f"## {next(numerals)}、年终绩效：配合的事项",
+            "",
+            *_shares(f.year_end.support),
+        ]
     return "\n".join(lines) + "\n"
+
+
+def _targets(rows: Sequence[TargetRow]) -> list[str]:
+    return _table(
+        ["编号", "指标", "目标", "牵头单位", "完成值", "完成率", "灯"],
+        [[r.id, r.text, r.as_written, r.lead_unit or "—",
+          "—" if r.actual is None else quantity(r.actual, r.unit),
+          "—" if r.ratio is None else f"{r.ratio * 100:.1f}%",
+          LIGHT_LABELS[r.light] if r.light else "—"] for r in rows],
+    )  # fmt: skip
 
 
 def _listed(tasks: Sequence[ListedTask], *, problems: bool) -> list[str]:

@@ -15,6 +15,7 @@ import datetime as dt
 from pydantic import BaseModel, ConfigDict, Field
 
 from minsheng_cli.ledger.records import Light
+from minsheng_cli.models import Compare, TargetKind
 from minsheng_cli.report.kinds import Period as Period
 
 _FIGURES = ConfigDict(frozen=True, defer_build=True)
@@ -64,6 +65,11 @@ class Headline(BaseModel):
     mean_expected: float | None = Field(
         description="平均序时进度（%），覆盖有具体时限的事项；没有时为 null"
     )
+    targets: int = Field(default=0, description="范围内事项可填报的量化指标数")
+    targets_reported: int = Field(
+        default=0, description="其中牵头单位已填报完成值的指标数（统称牵头时任一成员填报即算）"
+    )
+    targets_met: int = Field(default=0, description="其中完成率达到100%的指标数")
 
 
 class CategoryRow(BaseModel):
@@ -154,6 +160,31 @@ class YearEnd(BaseModel):
     support: list[ShareRow] = Field(description="各单位配合的事项（以事项本身是否完成计）")
 
 
+class TargetRow(BaseModel):
+    """One reportable 量化指标 of a task in scope, as of the date."""
+
+    model_config = _FIGURES
+
+    id: str = Field(description="指标编号“序号.k”")
+    number: int = Field(description="事项序号")
+    text: str = Field(description="指标所在的分句原文")
+    label: str = Field(description="数字前的说明文字")
+    kind: TargetKind
+    compare: Compare
+    value: int | float = Field(description="目标值")
+    baseline: int | float | None = Field(description="提高前的基数（raise）；否则为 null")
+    unit: str = Field(description="计量单位")
+    as_written: str = Field(description="目标的原文写法")
+    lead_unit: str | None
+    actual: int | float | None = Field(description="完成值；未填报时为 null")
+    ratio: float | None = Field(description="完成率（1 为 100%，不封顶）；未填报时为 null")
+    met: bool = Field(description="完成率是否达到 100%")
+    light: Light | None
+    sentence: str | None = Field(
+        description="通报用语，如“城镇新增就业4.5万人，完成年度目标的50.0%”；未填报时为 null"
+    )
+
+
 class ReportFigures(BaseModel):
     """Every figure of a 督查通报, as of one date."""
 
@@ -173,3 +204,6 @@ class ReportFigures(BaseModel):
     silent_units: list[str] = Field(description="有事项、但自上期以来没有填报的单位")
     changes: Changes
     year_end: YearEnd | None = Field(description="--period year 时的年终绩效视图；否则为 null")
+    targets: list[TargetRow] = Field(
+        default_factory=list, description="量化指标完成情况：范围内每个可填报的指标"
+    )

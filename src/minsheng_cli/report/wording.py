@@ -99,3 +99,47 @@ def summary(
             "请牵头单位抓紧推进。"
         )
     return sentences
+
+
+TARGETS_TITLE = "量化指标完成情况"
+
+# Units whose large figures a bulletin writes in 万 and 亿 (9万人, 1.2亿元).
+_COUNTED = {"人", "人次", "元", "平方米", "斤", "户", "吨", "亩", "册", "株"}
+
+
+def quantity(value: float, unit: str) -> str:
+    """A figure as a bulletin writes it: 4.5万人, 1.2亿元, 85%, 13.5公里."""
+    if unit in _COUNTED and abs(value) >= 100_000_000:
+        return f"{_number(value / 100_000_000)}亿{unit}"
+    if unit in _COUNTED and abs(value) >= 10_000:
+        return f"{_number(value / 10_000)}万{unit}"
+    return f"{_number(value)}{unit}"
+
+
+def _number(value: float) -> str:
+    rounded = round(float(value), 2)
+    return str(int(rounded)) if rounded.is_integer() else f"{rounded:.2f}".rstrip("0").rstrip(".")
+
+
+def target_sentence(
+    *,
+    number: int,
+    label: str,
+    text: str,
+    kind: str,
+    actual: float | None,
+    ratio: float | None,
+    unit: str,
+) -> str | None:
+    """城镇新增就业4.5万人，完成年度目标的50.0%; None when nothing is reported."""
+    if actual is None or ratio is None:
+        return None
+    # A label of a word or two (为, 组织) names nothing: the clause does.
+    named = label if len(label) >= 4 else f"第{number}项“{text}”，完成"
+    done = f"{named}{quantity(actual, unit)}"
+    goal = "提高目标" if kind == "raise" else "年度目标"
+    return f"{done}，完成{goal}的{ratio * 100:.1f}%"
+
+
+def targets_summary(total: int, reported: int, met: int) -> str:
+    return f"范围内事项共有量化指标{total}项，已填报完成值{reported}项，已达到目标{met}项。"

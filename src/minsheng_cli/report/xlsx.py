@@ -47,7 +47,7 @@ from minsheng_cli.export._xlsx_cells import (
 from minsheng_cli.ledger.records import LIGHT_LABELS, Light
 from minsheng_cli.report import palette
 from minsheng_cli.report.model import ListedTask, ReportFigures, ShareRow
-from minsheng_cli.report.wording import chinese_date
+from minsheng_cli.report.wording import TARGETS_TITLE, chinese_date, targets_summary
 
 Value = str | int | float | dt.date | Light | None
 
@@ -135,6 +135,17 @@ _TASK_COLUMNS = [
     _Column("灯", 8, 8, CENTRED),
     _Column("存在问题", 16, 36, TEXT),
 ]
+_TARGET_COLUMNS = [
+    _Column("编号", 6, 6, CENTRED),
+    _Column("指标", 20, 40, TEXT),
+    _Column("目标", 10, 16, TEXT),
+    _Column("目标值", 10, 14),
+    _Column("单位", 6, 8, CENTRED),
+    _Column("牵头单位", 10, 16, TEXT),
+    _Column("完成值", 10, 14),
+    _Column("完成率（%）", 9, 10),
+    _Column("灯", 8, 8, CENTRED),
+]
 _SHARE_COLUMNS = [
     _Column("单位", 14, 28, TEXT),
     _Column("事项数", 7, 8),
@@ -166,6 +177,8 @@ def write_xlsx(figures: ReportFigures, stream: IO[bytes]) -> None:
         _write_tasks(workbook.create_sheet(name), title, tasks)
     _write_silent(workbook.create_sheet("未报送单位"), figures)
     _write_changes(workbook.create_sheet("变化"), figures)
+    if figures.targets:
+        _write_targets(workbook.create_sheet("量化指标"), figures)
     if figures.year_end is not None:
         for name, title, shares in [
             ("年终-牵头", "年终绩效：各单位牵头事项完成情况", figures.year_end.lead),
@@ -556,6 +569,27 @@ def _shares(shares: Sequence[ShareRow]) -> list[list[Value]]:
         ]
         for row in shares
     ]
+
+
+def _write_targets(ws: Worksheet, figures: ReportFigures) -> None:
+    h = figures.headline
+    rows: list[list[Value]] = [
+        [
+            row.id,
+            row.text,
+            row.as_written,
+            row.value,
+            row.unit,
+            row.lead_unit,
+            row.actual,
+            None if row.ratio is None else round(row.ratio * 100, 1),
+            row.light,
+        ]
+        for row in figures.targets
+    ]
+    title = f"{TARGETS_TITLE}（截至{chinese_date(figures.as_of)}）\n"
+    title += targets_summary(h.targets, h.targets_reported, h.targets_met)
+    _titled_table(ws, title, _TARGET_COLUMNS, rows)
 
 
 def _write_silent(ws: Worksheet, figures: ReportFigures) -> None:
