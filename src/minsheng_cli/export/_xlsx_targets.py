@@ -53,13 +53,13 @@ _HEADER_ROW = 3
 _COLUMNS_ALL = [*TARGET_HEADERS, *TARGET_FILL_IN_HEADERS]
 
 # header -> (narrowest, widest, style), widths in Excel units as in xlsx._COLUMNS. At the
-# widest they add up to about 128 units, less than an A4 landscape page holds at 100 %
+# widest they add up to about 130 units, less than an A4 landscape page holds at 100 %
 # (140), so the sheet prints at full size. 完成值 holds 120,000,000 and its header.
 _COLUMNS: dict[str, tuple[float, float, str]] = {
     TARGET_NUMBER_HEADER: (5, 5, CENTRED),
     TARGET_ID_HEADER: (10, 10, CENTRED),
     TARGET_TEXT_HEADER: (24, 60, TEXT),
-    TARGET_VALUE_HEADER: (10, 16, NUMBER),
+    TARGET_VALUE_HEADER: (10, 18, NUMBER),
     TARGET_UNIT_HEADER: (6, 10, CENTRED),
     ACTUAL_HEADER: (14, 14, FILL_CENTRED),
     DATE_HEADER: (12.5, 12.5, FILL_DATE),
@@ -133,9 +133,10 @@ def _widths(rows: list[list[CellValue | float]]) -> list[float]:
     for values in rows:
         for index, value in enumerate(values):
             if isinstance(value, int | float) and not isinstance(value, bool):
-                # As the number format shows it: 120,000,000.
+                # As the number format shows it, 120,000,000, and LibreOffice's digits
+                # are wider than a unit: two more.
                 shown = f"{value:,}" if isinstance(value, int) else f"{value:,.3f}".rstrip("0")
-                widest[index] = max(widest[index], len(shown))
+                widest[index] = max(widest[index], len(shown) + 2)
             elif isinstance(value, str):
                 widest[index] = max(widest[index], text_width(value))
     widths = []

@@ -36,9 +36,7 @@ from minsheng_cli.serialize import clean_text
 
 _REQUIRED = [TARGET_NUMBER_HEADER, TARGET_ID_HEADER, ACTUAL_HEADER, DATE_HEADER]
 _HEADER_SEARCH_ROWS = 10
-_CHANGED = (
-    "指标编号与导出时不同，不能导入：工作表的指标编号被改动、调换或增删了行；请用本台账重新导出"
-)
+_CHANGED = "指标编号被改动、调换或增删了行，与导出时不同，不能导入；请用本台账重新导出"
 
 
 @dataclass
