@@ -33,7 +33,9 @@ def run_example(command: str) -> str:
     with tempfile.TemporaryDirectory() as scratch:
         os.chdir(scratch)
         try:
-            result = CliRunner().invoke(app, args, env={"COLUMNS": WIDTH, "NO_COLOR": "1"})
+            # A ledger that does not exist: examples show what a fresh machine shows.
+            env = {"COLUMNS": WIDTH, "NO_COLOR": "1", "MINSHENG_DB": f"{scratch}/ledger.db"}
+            result = CliRunner().invoke(app, args, env=env)
         finally:
             os.chdir(old)
     lines = [line.rstrip() for line in result.stdout.splitlines()]

@@ -8,6 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from minsheng_cli.cli import app
+from minsheng_cli.cli.app import LAZY_GROUPS
 
 from .conftest import ROOT
 from .readme_examples import BLOCK, run_example
@@ -15,9 +16,14 @@ from .readme_examples import BLOCK, run_example
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 COMMANDS = sorted(
-    command.name or command.callback.__name__
-    for command in app.registered_commands
-    if command.callback is not None
+    [
+        *(
+            command.name or command.callback.__name__
+            for command in app.registered_commands
+            if command.callback is not None
+        ),
+        *LAZY_GROUPS,
+    ]
 )
 
 
@@ -34,6 +40,8 @@ def test_all_commands_are_known() -> None:
             "validate",
             "export",
             "report",
+            "progress",
+            "targets",
         ]
     )
 

@@ -259,7 +259,7 @@ def test_ledger_check_finds_a_schema_unlike_the_migrations(tmp_path: Path, notic
     conn.execute("DROP TRIGGER reports_append_only_delete")
     conn.close()
     assert Ledger(path).check() == ["表、索引或触发器与各步迁移建立的结构不一致"]
-    assert len(expected_schema()) == 7  # 4 tables, an index, 2 triggers
+    assert len(expected_schema()) == 11  # 5 tables, 2 indexes, 4 triggers
 
 
 def test_ledger_a_damaged_file_is_our_error(tmp_path: Path, notice: Notice) -> None:

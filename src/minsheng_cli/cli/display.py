@@ -312,6 +312,11 @@ def task_detail(notice: Notice, task: Task) -> RenderableType:
             for m in deadline.milestones
         )
         rows.append(("时间节点", "\n".join(steps)))
+    if task.targets:
+        from minsheng_cli.ledger.actuals import KIND_LABELS as TARGET_KINDS
+
+        listed = (f"{t.id}　{t.text}（{TARGET_KINDS[t.kind]}）" for t in task.targets)
+        rows.append(("量化指标", "\n".join(listed)))
     if task.title:
         rows.append(("项目名称", task.title))
     if task.leader:
@@ -339,7 +344,12 @@ def task_detail(notice: Notice, task: Task) -> RenderableType:
     )
 
 
-_CORRECTED_LABELS = {"category": "类别", "content": "工作内容", "deadline": "完成时限"}
+_CORRECTED_LABELS = {
+    "category": "类别",
+    "content": "工作内容",
+    "deadline": "完成时限",
+    "target": "量化指标",
+}
 
 
 def _marked(
