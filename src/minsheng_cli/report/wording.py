@@ -135,7 +135,7 @@ def target_sentence(
     if actual is None or ratio is None:
         return None
     # A label of a word or two (为, 组织) names nothing: the clause does.
-    named = label if len(label) >= 4 else f"第{number}项“{text}”，完成"
+    named = label if len(label) >= 4 else f"第{number}项“{text}”已完成"
     done = f"{named}{quantity(actual, unit)}"
     goal = "提高目标" if kind == "raise" else "年度目标"
     return f"{done}，完成{goal}的{ratio * 100:.1f}%"
