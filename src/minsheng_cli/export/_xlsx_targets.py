@@ -64,6 +64,9 @@ _COLUMNS: dict[str, tuple[float, float, str]] = {
     ACTUAL_HEADER: (14, 14, FILL_CENTRED),
     DATE_HEADER: (12.5, 12.5, FILL_DATE),
 }
+# 完成值 cells keep the General format: only there does a typed 85% take a percent
+# format, which is how the reader knows 0.85 means 85; a cell formatted #,##0 would
+# hold the same 0.85 and show 1.
 _ACTUAL_PROMPT = (
     "请填写截至填报日期的完成数，不小于 0，单位同“单位”列（如 4.5万人填 45000）；"
     "比率填百分数，85 或 85% 均可。"

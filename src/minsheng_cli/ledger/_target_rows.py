@@ -13,10 +13,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
 
 from minsheng_cli.errors import LedgerError
-from minsheng_cli.ledger._rows import _NO_VALUE, ImportProblem, SheetCell
+from minsheng_cli.ledger._rows import _NO_VALUE, ImportProblem, RowReader, SheetCell
 from minsheng_cli.ledger._values import ValueProblem, is_blank, read_date, shown
 from minsheng_cli.ledger.actuals import parse_value
 from minsheng_cli.ledger.indicators import number_text
@@ -28,10 +27,9 @@ from minsheng_cli.ledger.workbook import (
     TARGET_NUMBER_HEADER,
     TARGETS_SHEET,
     RowUnitError,
-    WorkbookIdentity,
     reporting_unit,
 )
-from minsheng_cli.models import Notice, Task
+from minsheng_cli.models import Task
 from minsheng_cli.serialize import clean_text
 
 _REQUIRED = [TARGET_NUMBER_HEADER, TARGET_ID_HEADER, ACTUAL_HEADER, DATE_HEADER]
@@ -39,17 +37,12 @@ _HEADER_SEARCH_ROWS = 10
 _CHANGED = "指标编号被改动、调换或增删了行，与导出时不同，不能导入；请用本台账重新导出"
 
 
-@dataclass
-class TargetRowReader:
-    notice: Notice
-    identity: WorkbookIdentity
-    file: str
-    file_name: str
-    sha256: str
-    today: dt.date
+class TargetRowReader(RowReader):
+    """A RowReader for the 量化指标 sheet: the same file, identity and ways of naming a cell."""
 
-    def read(self, rows: list[list[SheetCell]]) -> tuple[list[Actual], list[ImportProblem]]:
+    def read_targets(self, rows: list[list[SheetCell]]) -> tuple[list[Actual], list[ImportProblem]]:
         """(actuals, problems); with any problem, use no actual."""
+        self._sheet = TARGETS_SHEET
         header_at = next(
             (
                 i
@@ -82,7 +75,7 @@ class TargetRowReader:
         tasks = {task.number: task for task in self.notice.tasks}
         actuals: list[Actual] = []
         for (row, cells), indicator in zip(lines, self.identity.indicators, strict=True):
-            actual, found = self._row(row, cells, indicator, tasks)
+            actual, found = self._target_row(row, cells, indicator, tasks)
             problems += found
             if actual is not None:
                 actuals.append(actual)
@@ -122,7 +115,7 @@ class TargetRowReader:
             )
         return problems
 
-    def _row(
+    def _target_row(
         self, row: int, cells: list[SheetCell], indicator: str, tasks: dict[int, Task]
     ) -> tuple[Actual | None, list[ImportProblem]]:
         filled, date = self._cell(cells, ACTUAL_HEADER), self._cell(cells, DATE_HEADER)
@@ -199,23 +192,6 @@ class TargetRowReader:
             as_of=as_of,
             source=source,
         ), []
-
-    def _cell(self, cells: list[SheetCell], header: str) -> SheetCell:
-        index = self._columns[header]
-        return cells[index] if index < len(cells) else SheetCell(None)
-
-    def _problem(
-        self,
-        message: str,
-        *,
-        row: int | None = None,
-        column: str | None = None,
-        value: object = None,
-    ) -> ImportProblem:
-        found = None
-        if column is not None:
-            found = "" if is_blank(value) else shown(value)
-        return ImportProblem(self.file, message, TARGETS_SHEET, row, column, found)
 
 
 def _written(cell: SheetCell) -> str | None:

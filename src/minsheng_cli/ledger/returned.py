@@ -151,10 +151,8 @@ def read_returned_bytes(
                 ImportProblem(name, f"找不到工作表“{TARGETS_SHEET}”（工作表被改名或删除）")
             )
         else:
-            targets = TargetRowReader(
-                reader.notice, identity, name, reader.file_name, digest, today
-            )
-            actuals, found = targets.read(target_rows)
+            targets = TargetRowReader(notice, identity, name, reader.file_name, digest, today)
+            actuals, found = targets.read_targets(target_rows)
             problems += found
     if problems:
         return refused(*problems)
