@@ -292,6 +292,17 @@ def test_filled_rows_become_actuals(
     assert result.reports == []
 
 
+def test_the_office_workbook_reports_as_each_tasks_lead(
+    seeds: dict[str, bytes], notice: Notice
+) -> None:
+    filled = _edited(seeds["office"], _fill({"2.1": (45000, JUNE_30), "5.1": ("800个", JUNE_30)}))
+    result = _read(filled, notice)
+    assert result.problems == []
+    found = [(a.indicator, a.unit, a.value) for a in result.actuals]
+    assert found == [("2.1", UNIT, 45000), ("5.1", "市城管执法局", 800)]
+    assert all(a.source is not None and a.source.via_office for a in result.actuals)
+
+
 def test_both_sheets_read_together(seeds: dict[str, bytes], notice: Notice) -> None:
     def tasks_row(workbook: Workbook) -> None:
         ws = _sheet(workbook, "分工表")

@@ -74,7 +74,7 @@ def import_(
         what = f"{added} 条填报、{added_actuals} 个完成值"
         _say(f"已记入台账 {what}，来自 {len(files)} 个文件{tail}。")
     else:
-        _say(f"这些文件中的填报台账里都已有，未重复记录（{len(files)} 个文件{tail}）。")
+        _say(f"这些文件中的填报和完成值台账里都已有，未重复记录（{len(files)} 个文件{tail}）。")
 
 
 def _show_changes(changes: list[tuple[Report, Report | None]]) -> None:
