@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-import os
+import io
 import re
 import shutil
 import subprocess
@@ -22,7 +22,7 @@ from minsheng_cli import Notice, load_notice
 from minsheng_cli.export.document import ExportDocument
 from minsheng_cli.export.docx import Layout, _line_count, labelled_rows, page_starts, write_docx
 from minsheng_cli.query import TaskFilter, resolve_targets, select
-from tests.rendering import to_pdf
+from tests.rendering import renders
 
 NOTICE: Notice = load_notice()
 FONTS_CONF = Path(__file__).parent.parent / "docs" / "fonts.conf"
@@ -288,24 +288,17 @@ def first_rows(pdf: Path) -> list[int]:
     return found
 
 
+@renders("export-docx")
+def _full_docx() -> dict[str, bytes]:
+    stream = io.BytesIO()
+    write_docx(make_document(TaskFilter()), stream)
+    return {"full.docx": stream.getvalue()}
+
+
 @pytest.mark.render
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is not installed")
-def test_libreoffice_shows_the_category_on_every_page(tmp_path: Path) -> None:
-    source = tmp_path / "full.docx"
-    with source.open("wb") as stream:
-        write_docx(make_document(TaskFilter()), stream)
-    # docs/fonts.conf over the system's configuration, as a user would install it.
-    config = tmp_path / "fonts.conf"
-    config.write_text(
-        "<?xml version='1.0'?><fontconfig>"
-        "<include ignore_missing='yes'>/etc/fonts/fonts.conf</include>"
-        f"<include>{FONTS_CONF}</include></fontconfig>",
-        encoding="utf-8",
-    )
-    # A private profile, so that a running LibreOffice does not swallow the conversion.
-    env = {**os.environ, "FONTCONFIG_FILE": str(config)}
-    (pdf,) = to_pdf([source], tmp_path, env=env)
+def test_libreoffice_shows_the_category_on_every_page(pdfs: dict[str, dict[str, Path]]) -> None:
+    pdf = pdfs["export-docx"]["full"]
     firsts = first_rows(pdf)
     assert firsts[0] == 1 and len(firsts) >= 10, firsts
     # Every page starts with a row whose category cell shows the label.

@@ -3,7 +3,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -17,7 +16,7 @@ from openpyxl.chart._chart import ChartBase
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from minsheng_cli import Deadline, DeadlineKind, Notice, Task
+from minsheng_cli import Deadline, DeadlineKind, Notice, Task, load_notice
 from minsheng_cli.export import ExportFormat, SplitBy
 from minsheng_cli.export._xlsx_cells import line_count, text_width
 from minsheng_cli.export.document import ExportDocument
@@ -26,7 +25,7 @@ from minsheng_cli.export.xlsx import write_xlsx
 from minsheng_cli.ledger.records import Report, Status
 from minsheng_cli.query import UNCATEGORISED_LABEL, TaskFilter, resolve_targets, select
 from minsheng_cli.serialize import TASK_HEADERS, task_row
-from tests.rendering import to_pdf
+from tests.rendering import renders
 
 HEADER_ROW = 3
 FIRST_ROW = HEADER_ROW + 1
@@ -52,11 +51,22 @@ def _custom(notice: Notice, tasks: list[Task]) -> ExportDocument:
     return ExportDocument(meta=notice.meta, tasks=tasks, title="分工表")
 
 
+_reopened: dict[str, Workbook] = {}
+
+
 def _reopen(document: ExportDocument) -> Workbook:
-    stream = io.BytesIO()
-    write_xlsx(document, stream)
-    stream.seek(0)
-    return load_workbook(stream)
+    """The workbook written for `document`, read back; once per document for the module.
+
+    The tests here only read what they get, so one reading serves every test that asks
+    for the same document (reading 80 rows back costs more than writing them).
+    """
+    key = repr(document)
+    if key not in _reopened:
+        stream = io.BytesIO()
+        write_xlsx(document, stream)
+        stream.seek(0)
+        _reopened[key] = load_workbook(stream)
+    return _reopened[key]
 
 
 def _sheet(workbook: Workbook, name: str) -> Worksheet:
@@ -291,14 +301,16 @@ def test_openpyxl_is_only_imported_for_xlsx() -> None:
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
+@renders("export-xlsx")
+def _unit_workbook() -> dict[str, bytes]:
+    stream = io.BytesIO()
+    write_xlsx(_document(load_notice(), TaskFilter(units=("市民政局",))), stream)
+    return {"分工表.xlsx": stream.getvalue()}
+
+
 @pytest.mark.render
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
-def test_libreoffice_renders_the_workbook(notice: Notice, tmp_path: Path) -> None:
-    source = tmp_path / "分工表.xlsx"
-    with source.open("wb") as stream:
-        write_xlsx(_document(notice, TaskFilter(units=("市民政局",))), stream)
-    # A profile of its own, so that a LibreOffice already running elsewhere does not interfere.
-    (pdf,) = to_pdf([source], tmp_path)
+def test_libreoffice_renders_the_workbook(pdfs: dict[str, dict[str, Path]]) -> None:
+    pdf = pdfs["export-xlsx"]["分工表"]
     assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF")
 
 

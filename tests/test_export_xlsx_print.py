@@ -16,12 +16,12 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from minsheng_cli import Notice
+from minsheng_cli import Notice, load_notice
 from minsheng_cli.export._xlsx_cells import UNIT_PT, printable_width
 from minsheng_cli.export.document import ExportDocument
 from minsheng_cli.export.xlsx import write_xlsx
 from minsheng_cli.query import TaskFilter, resolve_targets, select
-from tests.rendering import to_pdf
+from tests.rendering import renders
 
 HEADER_ROW = 3
 BODY_PT = 11
@@ -162,28 +162,28 @@ def _body_heights(pages: list[list[Word]]) -> list[float]:
     return heights
 
 
-@pytest.mark.render
-@pytest.mark.skipif(
-    shutil.which("soffice") is None or shutil.which("pdftotext") is None,
-    reason="LibreOffice or pdftotext is not installed",
-)
-def test_libreoffice_prints_the_body_at_nine_points_or_more(notice: Notice, tmp_path: Path) -> None:
-    files = {
-        "calibration": _calibration(),
-        "full": _xlsx(_document(notice, TaskFilter())),
-        "unit": _xlsx(_document(notice, TaskFilter(units=("市民政局",)))),
+@renders("xlsx-print")
+def _printed() -> dict[str, bytes]:
+    notice = load_notice()
+    return {
+        "calibration.xlsx": _calibration(),
+        "full.xlsx": _xlsx(_document(notice, TaskFilter())),
+        "unit.xlsx": _xlsx(_document(notice, TaskFilter(units=("市民政局",)))),
     }
-    for name, data in files.items():
-        (tmp_path / f"{name}.xlsx").write_bytes(data)
-    # A profile of its own, so that a LibreOffice already running elsewhere does not interfere.
-    to_pdf([tmp_path / f"{name}.xlsx" for name in files], tmp_path)
 
-    [calibration] = _pages(tmp_path / "calibration.pdf")
+
+@pytest.mark.render
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext is not installed")
+def test_libreoffice_prints_the_body_at_nine_points_or_more(
+    pdfs: dict[str, dict[str, Path]],
+) -> None:
+    printed = pdfs["xlsx-print"]
+    [calibration] = _pages(printed["calibration"])
     # The box is the font's ascent plus descent: about 1.3 em for Noto Sans CJK.
     em = statistics.median(y1 - y0 for y0, y1, _ in calibration) / BODY_PT
     assert 1.0 < em < 1.6
     for name in ("full", "unit"):
-        pages = _pages(tmp_path / f"{name}.pdf")
+        pages = _pages(printed[name])
         heights = _body_heights(pages)
         assert len(heights) > 50, name
         size = statistics.median(heights) / em

@@ -26,7 +26,7 @@ from minsheng_cli.report import chart
 from minsheng_cli.report.docx import write_docx
 from minsheng_cli.report.figures import Options, compute
 from minsheng_cli.report.model import Period, ReportFigures
-from tests.rendering import to_pdf
+from tests.rendering import renders
 from tests.report_sample import AS_OF, sample_figures
 
 NOTICE: Notice = load_notice()
@@ -520,14 +520,16 @@ def test_report_docx_font_finder(
 # Through LibreOffice
 
 
-@pytest.mark.render
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
-def test_report_docx_libreoffice_renders(tmp_path: Path) -> None:
-    source = tmp_path / "bulletin.docx"
+@renders("report-docx")
+def _bulletin() -> dict[str, bytes]:
     # One category keeps the render short; every section and attachment is still there.
     short = sample_figures(NOTICE, Period.YEAR, category="医疗保障")
-    source.write_bytes(render_bytes(short, chart.lights_chart_png(short) or png()))
-    (pdf,) = to_pdf([source], tmp_path)
+    return {"bulletin.docx": render_bytes(short, chart.lights_chart_png(short) or png())}
+
+
+@pytest.mark.render
+def test_report_docx_libreoffice_renders(pdfs: dict[str, dict[str, Path]]) -> None:
+    pdf = pdfs["report-docx"]["bulletin"]
     assert pdf.read_bytes().startswith(b"%PDF")
     if shutil.which("pdfinfo"):
         info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True)

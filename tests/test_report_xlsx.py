@@ -18,7 +18,7 @@ from minsheng_cli.ledger.records import LIGHT_LABELS, Light
 from minsheng_cli.report.figures import Options, compute
 from minsheng_cli.report.model import Changes, Period, ReportFigures
 from minsheng_cli.report.xlsx import CLIPPED, UNCATEGORISED, write_xlsx
-from tests.rendering import to_pdf
+from tests.rendering import renders
 from tests.report_sample import AS_OF, sample_figures
 
 NOTICE: Notice = load_notice()
@@ -391,15 +391,18 @@ def test_report_xlsx_empty_lists_are_header_only_tables() -> None:
         assert _charts(ws) == [], name
 
 
-@pytest.mark.render
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
-def test_report_xlsx_libreoffice_renders(tmp_path: Path) -> None:
-    source = tmp_path / "report.xlsx"
+@renders("report-xlsx")
+def _report_workbook() -> dict[str, bytes]:
     # One category keeps the render short; every sheet is still there.
     short = sample_figures(NOTICE, Period.YEAR, category="医疗保障")
-    with source.open("wb") as stream:
-        write_xlsx(short, stream)
-    (pdf,) = to_pdf([source], tmp_path)
+    stream = io.BytesIO()
+    write_xlsx(short, stream)
+    return {"report.xlsx": stream.getvalue()}
+
+
+@pytest.mark.render
+def test_report_xlsx_libreoffice_renders(pdfs: dict[str, dict[str, Path]]) -> None:
+    pdf = pdfs["report-xlsx"]["report"]
     assert pdf.read_bytes().startswith(b"%PDF")
     if shutil.which("pdfinfo"):
         info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True)
