@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import shutil
@@ -25,6 +26,9 @@ from tests.rendering import shared_pdfs
 # worker and every child interpreter costs a tenth of the suite's time.
 sys.dont_write_bytecode = False
 os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+# The CLI's own setting (cli/__init__.py): the tests build many short-lived objects
+# (workbooks, documents), and the default thresholds rescan the loaded modules' objects.
+gc.set_threshold(200_000, 30, 30)
 
 # Tests keep no cache on disk unless a test turns the cache on itself (tests/test_cache.py).
 os.environ["MINSHENG_NO_CACHE"] = "1"
