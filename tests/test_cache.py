@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -8,6 +9,7 @@ import pytest
 
 from minsheng_cli import Notice, load_notice
 from minsheng_cli.models import DeadlineKind, Recipient
+from minsheng_cli.notice import cache as notice_cache
 from minsheng_cli.notice.loader import bundled_notice_path
 from minsheng_cli.trusted import construct, dump
 
@@ -89,3 +91,21 @@ def test_trusted_rebuild_refuses_a_wrong_shape(change: Callable[[dict[str, Any]]
     change(dumped)
     with pytest.raises((ValueError, TypeError, AttributeError)):
         construct(Notice, dumped)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="Windows asks platformdirs itself")
+@pytest.mark.parametrize(
+    "environment",
+    [{}, {"XDG_CACHE_HOME": "/x/y"}, {"XDG_CACHE_HOME": "  "}, {"XDG_CACHE_HOME": "rel/dir"},
+     {"HOME": "/elsewhere"}, {"XDG_CACHE_HOME": "/x/y/"}],
+)  # fmt: skip
+def test_cache_folder_is_platformdirs_own(
+    environment: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import platformdirs
+
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    for key, value in environment.items():
+        monkeypatch.setenv(key, value)
+    expected = Path(platformdirs.user_cache_dir("minsheng", appauthor=False))
+    assert notice_cache._user_cache_dir() == expected

@@ -527,7 +527,6 @@ NO_CACHE: dict[str, Callable[[pytest.MonkeyPatch], None]] = {
     "home is a file": _in_home_is_a_file,
     "home read-only": _in_home_read_only,
     "cache folder is a file": _in_cache_is_a_file,
-    "platformdirs missing": _in_no_platformdirs,
     "cache folder of another user": _in_cache_of_someone_else,
 }
 
@@ -547,6 +546,21 @@ def test_input_no_usable_cache_location_still_works(
         assert result.exit_code == 0, result.output
         assert "市民政局" in result.output
     assert _in_tree(tmp_path) == before  # nothing written anywhere, not even under ./~
+
+
+@pytest.mark.skipif(os.name != "posix", reason="Windows asks platformdirs for the folder")
+def test_input_without_platformdirs_the_cache_still_works(
+    _in_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Linux and macOS find the folder without it; an import of it would raise here.
+    _in_no_platformdirs(monkeypatch)
+    monkeypatch.chdir(tmp_path)
+    for _ in range(2):
+        result = _in_invoke(["list", "--unit", "市民政局"])
+        _in_assert_clean(result)
+        assert result.exit_code == 0, result.output
+    cached = _in_home / (".cache" if sys.platform != "darwin" else "Library/Caches") / "minsheng"
+    assert [p.suffix for p in cached.iterdir() if p.suffix == ".entry"] == [".entry"]
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ RULES = [
     ("models.py", ("minsheng_cli.",)),
     ("units.py", ("minsheng_cli.notice", "minsheng_cli.query")),
     ("query.py", ("minsheng_cli.notice", "minsheng_cli.ledger", "minsheng_cli.report")),
+    ("counts.py", ("minsheng_cli.notice", "minsheng_cli.ledger", "minsheng_cli.report")),
     ("ledger/*.py", ("minsheng_cli.report", "minsheng_cli.export", "minsheng_cli.cli")),
     ("report/*.py", ("minsheng_cli.cli", "typer", "rich")),
     ("export/*.py", ("minsheng_cli.cli", "typer", "rich")),

@@ -9,15 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from minsheng_cli import Notice, QueryError
-from minsheng_cli.query import (
-    TaskFilter,
-    by_deadline,
-    category_counts,
-    month_counts,
-    resolve_unit,
-    select,
-    unit_counts,
-)
+from minsheng_cli.counts import category_counts, month_counts, unit_counts
+from minsheng_cli.query import TaskFilter, by_deadline, resolve_unit, select
 
 MINZHENG = [18, 19, 20, 21, 22, 23, 24, 25, 27, 28, 29, 31, 68, 70, 71]
 

@@ -59,13 +59,22 @@ def _direct_fields(cls: type[BaseModel]) -> int:
 @cache
 def _model(cls: type[BaseModel]) -> _Convert:
     fields = [(name, _converter(field.annotation)) for name, field in cls.model_fields.items()]
+    every = _direct_fields(cls)
+    blank = cls.__new__
 
     def convert(data: Any) -> BaseModel:
         if not isinstance(data, dict):
             raise TypeError(f"{cls.__name__} needs an object, not {data!r}")
-        return assemble(
-            cls, {name: convert(data[name]) for name, convert in fields if name in data}
-        )
+        values = {name: convert(data[name]) for name, convert in fields if name in data}
+        if len(values) != every:
+            return cls.model_construct(**values)
+        # assemble(), inlined: a cached notice holds a thousand models.
+        model = blank(cls)
+        _set(model, "__dict__", values)
+        _set(model, "__pydantic_fields_set__", set(values))
+        _set(model, "__pydantic_extra__", None)
+        _set(model, "__pydantic_private__", None)
+        return model
 
     return convert
 
@@ -88,12 +97,39 @@ def _converter(annotation: Any) -> _Convert:
     if not isinstance(annotation, type) or origin is not None:
         raise TypeError(f"cannot rebuild {annotation!r}")
     if issubclass(annotation, BaseModel):
-        return lambda value: _model(annotation)(value)
+        return _nested(annotation)
     if issubclass(annotation, enum.Enum):
-        return annotation
+        return _enum(annotation)
     if annotation is dt.date:
         return lambda value: dt.date.fromisoformat(_checked(value, str))
+    if annotation is str:
+        return lambda value: value if type(value) is str else _checked(value, str)
     return lambda value: _checked(value, annotation)
+
+
+def _enum(kind: type[enum.Enum]) -> _Convert:
+    """A dict lookup rather than Enum(value), which costs a metaclass call for each value."""
+    members = {member.value: member for member in kind}
+
+    def convert(value: Any) -> Any:
+        try:
+            return members[value]
+        except (KeyError, TypeError):  # TypeError: a list or a dict, which cannot be a key
+            raise ValueError(f"{value!r} is not a valid {kind.__name__}") from None
+
+    return convert
+
+
+def _nested(cls: type[BaseModel]) -> _Convert:
+    """`_model(cls)`, looked up on first use (a model may name one defined after it)."""
+    found: list[_Convert] = []
+
+    def convert(value: Any) -> Any:
+        if not found:
+            found.append(_model(cls))
+        return found[0](value)
+
+    return convert
 
 
 def _checked(value: Any, kind: type) -> Any:

@@ -4,9 +4,9 @@ Typer 0.29 builds a pydantic TypeAdapter for every parameter of the invoked
 command at every start, before it looks at the value, even when the value is
 None and the adapter is never used: about 4 ms a parameter on this project's
 build machine, and `list` has 14 of them. For None, Typer's own coercion
-returns None, so an optional parameter with no callback and a single value
-can skip it and get exactly the same result. Anything else goes through Typer
-unchanged, and a Typer without this method is left alone.
+returns None, so an optional parameter with a single value can skip it and go
+straight to its callback, with exactly the same result. Anything else goes
+through Typer unchanged, and a Typer without this method is left alone.
 """
 
 from __future__ import annotations
@@ -26,14 +26,9 @@ def install() -> None:
 
     @functools.wraps(original)
     def process_value(self: Any, ctx: Any, value: Any) -> Any:
-        if (
-            value is None
-            and not self.required
-            and self.callback is None
-            and not self.multiple
-            and self.nargs == 1
-        ):
-            return None
+        if value is None and not self.required and not self.multiple and self.nargs == 1:
+            # What Typer does for None, less the adapter: None, then the callback.
+            return self.callback(ctx, self, None) if self.callback is not None else None
         return original(self, ctx, value)
 
     process_value._minsheng = True  # type: ignore[attr-defined]

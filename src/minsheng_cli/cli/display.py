@@ -24,16 +24,10 @@ from rich.text import Text
 from minsheng_cli.cli.visible import clip, visible
 from minsheng_cli.export.document import KIND_LABELS
 from minsheng_cli.models import Notice, Problem, Severity, Task
-from minsheng_cli.query import (
-    UNCATEGORISED_LABEL,
-    CategoryCount,
-    MonthCount,
-    UnitCount,
-    UnitTarget,
-    role_label,
-)
+from minsheng_cli.query import UNCATEGORISED_LABEL, UnitTarget, role_label
 
 if TYPE_CHECKING:
+    from minsheng_cli.counts import CategoryCount, MonthCount, UnitCount
     from minsheng_cli.ledger.indicators import IndicatorState
 
 _BAR = "█"

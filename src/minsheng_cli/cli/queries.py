@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -28,6 +28,9 @@ from minsheng_cli.errors import NoticeError, QueryError
 from minsheng_cli.models import Notice
 from minsheng_cli.notice.loader import load_notice
 from minsheng_cli.trusted import dump
+
+if TYPE_CHECKING:
+    from minsheng_cli.counts import CategoryCount, MonthCount, UnitCount
 
 
 @app.command("list")
@@ -133,9 +136,11 @@ def stats(
     """
     loaded = load(notice, year, overlay)
     tasks = query.select(loaded, task_filter(unit, lead, category, None, None, None, None))
-    categories = query.category_counts(tasks, _declared(loaded))
-    months = query.month_counts(tasks)
-    units = query.unit_counts(tasks)
+    from minsheng_cli.counts import category_counts, month_counts, unit_counts
+
+    categories = category_counts(tasks, _declared(loaded))
+    months = month_counts(tasks)
+    units = unit_counts(tasks)
     emit(
         fmt,
         table=lambda: display().stats_view(categories, units, months),
@@ -153,9 +158,9 @@ def stats(
 
 
 def _stats_rows(
-    categories: list[query.CategoryCount],
-    months: list[query.MonthCount],
-    units: list[query.UnitCount],
+    categories: list[CategoryCount],
+    months: list[MonthCount],
+    units: list[UnitCount],
 ) -> list[list[str | int]]:
     rows: list[list[str | int]] = []
     rows += [["类别", c.name or query.UNCATEGORISED_LABEL, c.count, "", ""] for c in categories]
@@ -168,11 +173,11 @@ def _declared(notice: Notice) -> dict[str, int]:
     return {k: v for k, v in notice.meta.category_counts.items() if v is not None}
 
 
-def _category_record(c: query.CategoryCount) -> dict[str, Any]:
+def _category_record(c: CategoryCount) -> dict[str, Any]:
     return {"category": c.name, "count": c.count, "declared": c.declared}
 
 
-def _unit_record(u: query.UnitCount) -> dict[str, Any]:
+def _unit_record(u: UnitCount) -> dict[str, Any]:
     return {"unit": u.name, "lead": u.lead, "supporting": u.supporting, "total": u.total}
 
 
@@ -198,7 +203,9 @@ def units(
     """
     loaded = load(notice, year, overlay)
     if recipients:
-        counts = query.recipient_counts(loaded.tasks)
+        from minsheng_cli.counts import recipient_counts
+
+        counts = recipient_counts(loaded.tasks)
         emit(
             fmt,
             table=lambda: display().units_table(counts, heading="实际接收单位"),
@@ -212,7 +219,9 @@ def units(
             ),
         )
         return
-    counts = query.unit_counts(loaded.tasks)
+    from minsheng_cli.counts import unit_counts
+
+    counts = unit_counts(loaded.tasks)
     groups = loaded.recipient_table.groups
     emit(
         fmt,
@@ -242,7 +251,9 @@ def categories(
     例：minsheng categories
     """
     loaded = load(notice, year, overlay)
-    counts = query.category_counts(loaded.tasks, _declared(loaded))
+    from minsheng_cli.counts import category_counts
+
+    counts = category_counts(loaded.tasks, _declared(loaded))
     emit(
         fmt,
         table=lambda: display().categories_table(counts),

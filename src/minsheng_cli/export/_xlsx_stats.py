@@ -11,6 +11,7 @@ from openpyxl.chart.label import DataLabelList
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
+from minsheng_cli.counts import category_counts, month_counts, unit_counts
 from minsheng_cli.export._xlsx_cells import (
     FONT_NAME,
     HEADER,
@@ -23,7 +24,7 @@ from minsheng_cli.export._xlsx_cells import (
     text_width,
 )
 from minsheng_cli.export.document import ExportDocument
-from minsheng_cli.query import UNCATEGORISED_LABEL, category_counts, month_counts, unit_counts
+from minsheng_cli.query import UNCATEGORISED_LABEL
 
 STATS_SHEET = "统计"
 
