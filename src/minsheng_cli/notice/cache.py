@@ -44,9 +44,10 @@ from minsheng_cli import _fs
 from minsheng_cli.models import Notice
 from minsheng_cli.trusted import construct
 
-ENTRY_LIMIT = 16 * 1024 * 1024
-"""The largest entry written or read, in bytes. A larger parse is simply not cached."""
-TOTAL_LIMIT = 50 * 1024 * 1024
+ENTRY_LIMIT = 64 * 1024 * 1024
+"""The largest entry written or read, in bytes (a 10,000-task notice parses to 19 MB).
+A larger parse is simply not cached."""
+TOTAL_LIMIT = 256 * 1024 * 1024
 MAX_AGE = 30 * 24 * 3600.0
 PRUNE_EVERY = 24 * 3600.0
 STALE_TEMPORARY = 24 * 3600.0

@@ -40,6 +40,7 @@ from minsheng_cli.export._xlsx_cells import (
     put,
     row_height,
     set_page,
+    set_style,
     text_width,
     too_long,
     write_title,
@@ -225,7 +226,7 @@ def _write_cell(ws: Worksheet, row: int, column: int, value: Value, style: str) 
         return line_count(text, width)
     else:
         cell = ws.cell(row=row, column=column, value=value)
-        cell.style = PERCENT if isinstance(value, float) else style
+        set_style(cell, ws, PERCENT if isinstance(value, float) else style)
     return 1
 
 
