@@ -198,7 +198,7 @@ def _mutated(draw: st.DrawFn) -> list[str]:
     return lines
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_mutated())
 def test_mutated_notice_gives_tasks_or_our_error(lines: list[str]) -> None:
     try:

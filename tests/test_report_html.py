@@ -349,7 +349,7 @@ def test_report_html_escapes_every_text() -> None:
         assert HOSTILE in labels
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=15, deadline=None)
 @given(st.text(min_size=1, max_size=40))
 def test_report_html_any_text_survives(text: str) -> None:
     markup = render(hostile_figures(text))
