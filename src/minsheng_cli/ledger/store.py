@@ -643,7 +643,6 @@ def _is_repeat_actual(conn: sqlite3.Connection, notice_id: int, actual: Actual) 
 def _insert_actual(
     conn: sqlite3.Connection, notice_id: int, actual: Actual, recorded_at: str
 ) -> None:
-    source = actual.source
     conn.execute(
         f"INSERT INTO actuals (notice_id, {_ACTUAL_COLUMNS})"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -656,11 +655,7 @@ def _insert_actual(
             actual.status.value if actual.status else None,
             actual.as_of.isoformat(),
             recorded_at,
-            source.file if source else None,
-            source.sha256 if source else None,
-            source.sheet if source else None,
-            source.row if source else None,
-            int(source.via_office) if source else 0,
+            *_source_columns(actual.source),
         ),
     )
 
@@ -734,7 +729,6 @@ def _now() -> str:
 
 
 def _row(report: Report, recorded_at: str) -> tuple[object, ...]:
-    source = report.source
     return (
         report.task,
         report.unit,
@@ -745,12 +739,15 @@ def _row(report: Report, recorded_at: str) -> tuple[object, ...]:
         report.next_steps,
         report.as_of.isoformat(),
         recorded_at,
-        source.file if source else None,
-        source.sha256 if source else None,
-        source.sheet if source else None,
-        source.row if source else None,
-        int(source.via_office) if source else 0,
+        *_source_columns(report.source),
     )
+
+
+def _source_columns(source: FileSource | None) -> tuple[object, ...]:
+    """The source_* columns of a report or an actual, in table order (read back by _source)."""
+    if source is None:
+        return (None, None, None, None, 0)
+    return (source.file, source.sha256, source.sheet, source.row, int(source.via_office))
 
 
 def _report(row: Sequence[object]) -> Report:
