@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import zipfile
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -13,6 +12,8 @@ from openpyxl import Workbook
 from minsheng_cli import NoticeError
 from minsheng_cli.notice.builder import parse_reading
 from minsheng_cli.notice.readers import read_notice
+
+from .test_readers import _zip
 
 _FAST = settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None
@@ -31,14 +32,6 @@ def _outcome(data: bytes, name: str) -> None:
         return
     assert all(task.content for task in notice.tasks)
     assert all(task.position for task in notice.tasks)
-
-
-def _zip(parts: dict[str, bytes]) -> bytes:
-    stream = io.BytesIO()
-    with zipfile.ZipFile(stream, "w") as archive:
-        for name, data in parts.items():
-            archive.writestr(name, data)
-    return stream.getvalue()
 
 
 _W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
