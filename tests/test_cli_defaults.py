@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from pathlib import Path
 from typing import Annotated
 
@@ -20,6 +21,11 @@ def _upper(value: str | None) -> str:
     return "CALLED" if value is None else value.upper()
 
 
+class Kind(enum.Enum):
+    A = "a"
+    B = "b"
+
+
 app = typer.Typer()
 
 
@@ -31,8 +37,11 @@ def main(
     hooked: Annotated[str | None, typer.Option(callback=_upper)] = None,
     many: Annotated[list[str] | None, typer.Option()] = None,
     needed: Annotated[int, typer.Option()] = 1,
+    kind: Annotated[Kind, typer.Option()] = Kind.A,
 ) -> None:
-    seen.update(name=name, path=path, count=count, hooked=hooked, many=many, needed=needed)
+    seen.update(
+        name=name, path=path, count=count, hooked=hooked, many=many, needed=needed, kind=kind
+    )
 
 
 CASES = [
@@ -46,6 +55,8 @@ CASES = [
     (["--hooked", "x"], {"hooked": "X"}),
     (["--many", "a", "--many", "b"], {"many": ["a", "b"]}),
     (["--needed", "7"], {"needed": 7}),
+    ([], {"kind": Kind.A}),
+    (["--kind", "b"], {"kind": Kind.B}),
 ]
 
 
@@ -57,7 +68,9 @@ def test_values_are_typers_own(args: list[str], expected: dict[str, object]) -> 
     assert {key: seen[key] for key in expected} == expected
 
 
-@pytest.mark.parametrize("args", [["--count", "x"], ["--needed", "x"], ["--count"]])
+@pytest.mark.parametrize(
+    "args", [["--count", "x"], ["--needed", "x"], ["--count"], ["--kind", "c"], ["--kind", "B"]]
+)
 def test_bad_values_still_fail(args: list[str]) -> None:
     result = typer.testing.CliRunner().invoke(app, args)
     assert result.exit_code == 2
